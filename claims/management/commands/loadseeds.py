@@ -1,0 +1,110 @@
+import datetime
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from claims import services
+from claims.models import Appearance, Claim, Claimant, Evidence, Rating, Topic, Verdict
+from sources.models import Source
+
+SEEDS_DIR = settings.BASE_DIR / "seeds"
+
+
+class Command(BaseCommand):
+    help = "Load the seed data in seeds/ (the ceasefire article and the claims built from it). Running it twice changes nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", default=str(SEEDS_DIR / "putin-ceasefire.json"))
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot read seed file {path}: {exc}") from None
+        with transaction.atomic():
+            created = load(data, base=path.parent)
+        self.stdout.write(self.style.SUCCESS(f"Seeds loaded: {created} new claim(s)."))
+
+
+def load(data, *, base):
+    users = {role: _seed_user(spec) for role, spec in data["users"].items()}
+    for spec in data["topics"]:
+        Topic.objects.get_or_create(slug=spec["slug"], defaults=spec)
+    for spec in data["claimants"]:
+        if not Claimant.objects.filter(slug=spec["slug"]).exists():
+            services.claimant_save(claimant=Claimant(**spec), by=users["author"])
+    for spec in data["sources"]:
+        _seed_source(spec, base)
+    created = 0
+    for spec in data["claims"]:
+        if not Claim.objects.filter(slug=spec["slug"]).exists():
+            _seed_claim(spec, users)
+            created += 1
+    return created
+
+
+def _seed_user(spec):
+    user, made = get_user_model().objects.get_or_create(
+        username=spec["username"],
+        defaults={"first_name": spec["first_name"], "last_name": spec["last_name"], "is_staff": True},
+    )
+    if made:
+        # Seed authors exist to sign the seed verdicts; nobody can log in as them.
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=spec["group"]))
+    return user
+
+
+def _seed_source(spec, base):
+    if Source.objects.filter(slug=spec["slug"]).exists():
+        return
+    fields = {k: v for k, v in spec.items() if k != "snapshot_file"}
+    source = Source(**fields)
+    source.capture((base / spec["snapshot_file"]).read_text(encoding="utf-8"))
+    source.full_clean()
+    source.save()
+
+
+def _seed_claim(spec, users):
+    claim = Claim(
+        slug=spec["slug"], title=spec["title"], text=spec["text"], kind=spec["kind"],
+        claimant=Claimant.objects.get(slug=spec["claimant"]) if spec.get("claimant") else None,
+        unattributed=spec.get("unattributed", False), made_on=datetime.date.fromisoformat(spec["made_on"]),
+        made_at=spec["made_at"],
+    )
+    services.claim_save(claim=claim, by=users["author"])
+    claim.topics.set(Topic.objects.filter(slug__in=spec["topics"]))
+    for item in spec["appearances"]:
+        Appearance.objects.create(
+            claim=claim, source=Source.objects.get(slug=item["source"]), quote=item["quote"],
+            seen_on=datetime.date.fromisoformat(item["seen_on"]), is_first=item["is_first"],
+        )
+    _seed_verdict(claim, spec["verdict"], users)
+
+
+def _seed_verdict(claim, spec, users):
+    verdict = Verdict(claim=claim, rating=Rating.objects.get(slug=spec["rating"]), conclusion=spec["conclusion"],
+                      analysis=spec["analysis"], author=users["author"])
+    services.verdict_save(verdict=verdict, by=users["author"])
+    for position, item in enumerate(spec["evidence"]):
+        Evidence.objects.create(verdict=verdict, source=Source.objects.get(slug=item["source"]), note=item["note"],
+                                position=position)
+    if spec["status"] == Verdict.Status.DRAFT:
+        return
+    services.verdict_submit_for_review(verdict=verdict, by=users["author"])
+    if spec["status"] == Verdict.Status.IN_REVIEW:
+        return
+    services.verdict_publish(verdict=verdict, by=users["reviewer"])
+    if correction := spec.get("correction"):
+        services.verdict_correct(
+            verdict=verdict, by=users["reviewer"], note=correction["note"],
+            rating=Rating.objects.get(slug=correction["rating"]), conclusion=correction["conclusion"],
+            analysis=correction["analysis"],
+        )

@@ -1,0 +1,143 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from claims import services
+from claims.models import Claim, ContentVersion, Correction, Rating, Verdict
+from tests.factories import AppearanceFactory, ClaimFactory, EvidenceFactory, VerdictFactory, make_verdict
+
+pytestmark = pytest.mark.django_db
+
+
+def _in_review(**kwargs):
+    return make_verdict(Verdict.Status.IN_REVIEW, **kwargs)
+
+
+def test_author_cannot_publish_own_verdict(reviewer):
+    verdict = VerdictFactory(author=reviewer)
+    AppearanceFactory(claim=verdict.claim)
+    EvidenceFactory(verdict=verdict)
+    services.verdict_submit_for_review(verdict=verdict, by=reviewer)
+    with pytest.raises(services.WorkflowError, match="You wrote this verdict"):
+        services.verdict_publish(verdict=verdict, by=reviewer)
+    assert Verdict.objects.get(pk=verdict.pk).status == Verdict.Status.IN_REVIEW
+
+
+def test_reviewer_publishes_verdict_written_by_editor(reviewer):
+    verdict = _in_review()
+    services.verdict_publish(verdict=verdict, by=reviewer)
+    verdict.refresh_from_db()
+    assert (verdict.status, verdict.reviewer, verdict.published_at is not None) == ("published", reviewer, True)
+    assert list(Claim.objects.published()) == [verdict.claim]
+
+
+def test_editor_cannot_publish(other_editor):
+    verdict = _in_review()
+    with pytest.raises(services.WorkflowError, match="Only a reviewer can publish"):
+        services.verdict_publish(verdict=verdict, by=other_editor)
+
+
+def test_double_publish_publishes_once(reviewer):
+    verdict = _in_review()
+    services.verdict_publish(verdict=verdict, by=reviewer)
+    with pytest.raises(services.WorkflowError, match="already published"):
+        services.verdict_publish(verdict=verdict, by=reviewer)
+    assert Verdict.history.filter(id=verdict.pk, status="published").count() == 1
+
+
+def test_publish_names_every_missing_requirement(editor, reviewer):
+    claim = ClaimFactory(claimant=None, unattributed=False)
+    verdict = VerdictFactory(claim=claim, rating=None, conclusion="", author=editor)
+    with pytest.raises(services.WorkflowError) as excinfo:
+        services.verdict_submit_for_review(verdict=verdict, by=editor)
+    assert excinfo.value.messages == [
+        "It cannot go to review yet:",
+        "the claim needs a claimant, or must be marked unattributed",
+        "the claim needs at least one appearance (where it was made or repeated)",
+        "the verdict needs a rating",
+        "the verdict needs a one-sentence conclusion",
+        "the verdict needs at least one evidence source",
+    ]
+
+
+def test_unattributed_claim_can_be_published(reviewer):
+    verdict = _in_review(claimant=None, unattributed=True)
+    services.verdict_publish(verdict=verdict, by=reviewer)
+    assert Verdict.objects.get(pk=verdict.pk).status == "published"
+
+
+def test_pledge_needs_a_pledge_rating(editor):
+    claim = ClaimFactory(kind=Claim.Kind.PLEDGE)
+    with pytest.raises(ValidationError, match="pledge status scale"):
+        services.verdict_save(verdict=Verdict(claim=claim, rating=Rating.objects.get(slug="true"), conclusion="x"), by=editor)
+    assert not Verdict.objects.exists()
+
+
+def test_correction_is_required_to_change_published_rating(reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    verdict.rating = Rating.objects.get(slug="mostly-false")
+    with pytest.raises(services.WorkflowError, match="public correction"):
+        services.verdict_save(verdict=verdict, by=reviewer, expected_version=verdict.version)
+    assert Verdict.objects.get(pk=verdict.pk).rating.slug == "false"
+    assert not Correction.objects.exists()
+
+
+def test_correction_records_old_and_new_rating(reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    version_before = ContentVersion.objects.get().number
+    correction = services.verdict_correct(verdict=verdict, by=reviewer, note="New figures were published.",
+                                          rating=Rating.objects.get(slug="half-true"))
+    assert (correction.kind, correction.old_rating.slug, correction.new_rating.slug) == ("rating_change", "false", "half-true")
+    assert correction.note == "New figures were published."
+    assert Verdict.objects.get(pk=verdict.pk).rating.slug == "half-true"
+    assert ContentVersion.objects.get().number == version_before + 1
+
+
+def test_pledge_status_change_is_recorded(reviewer):
+    verdict = make_verdict(reviewer=reviewer, kind=Claim.Kind.PLEDGE, rating=Rating.objects.get(slug="in-the-works"))
+    correction = services.verdict_correct(verdict=verdict, by=reviewer, note="The law passed.", rating=Rating.objects.get(slug="kept"))
+    assert (correction.kind, correction.old_rating.label, correction.new_rating.label) == ("pledge_status", "In the works", "Kept")
+
+
+def test_correction_without_note_is_refused(reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    with pytest.raises(services.WorkflowError, match="needs a note"):
+        services.verdict_correct(verdict=verdict, by=reviewer, note="  ", conclusion="Changed.")
+    assert Verdict.objects.get(pk=verdict.pk).conclusion == "The statement is not accurate."
+
+
+def test_retract_keeps_the_page_public_with_a_note(reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    services.verdict_retract(verdict=verdict, note="The source was a forgery.", by=reviewer)
+    verdict.refresh_from_db()
+    assert (verdict.status, verdict.retraction_note) == ("retracted", "The source was a forgery.")
+    assert list(Claim.objects.public()) == [verdict.claim]
+    assert list(Claim.objects.published()) == []
+    assert verdict.corrections.get().kind == "retraction"
+
+
+def test_stale_save_is_refused(reviewer):
+    verdict = make_verdict(Verdict.Status.DRAFT)
+    stale_version = verdict.version
+    services.verdict_save(verdict=Verdict.objects.get(pk=verdict.pk), by=verdict.author, expected_version=stale_version)
+    verdict.conclusion = "Second editor's text."
+    with pytest.raises(services.EditConflict, match="Someone else changed"):
+        services.verdict_save(verdict=verdict, by=verdict.author, expected_version=stale_version)
+
+
+def test_database_refuses_published_verdict_without_reviewer():
+    verdict = make_verdict(Verdict.Status.DRAFT)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Verdict.objects.filter(pk=verdict.pk).update(status="published")
+
+
+def test_database_refuses_self_review():
+    verdict = make_verdict()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Verdict.objects.filter(pk=verdict.pk).update(reviewer=verdict.author)
+
+
+def test_history_records_who_changed_a_verdict(reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    statuses = list(Verdict.history.filter(id=verdict.pk).order_by("history_date").values_list("status", flat=True))
+    assert statuses == ["draft", "in_review", "published"]

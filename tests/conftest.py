@@ -1,0 +1,45 @@
+"""The cast: an editor, a reviewer, a reader (logged in, no staff rights) and anonymous."""
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="erin-editor", group="Editors")
+
+
+@pytest.fixture
+def other_editor(db):
+    return UserFactory(username="ed-second-editor", group="Editors")
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="rafael-reviewer", group="Reviewers")
+
+
+@pytest.fixture
+def reader(db):
+    return UserFactory(username="rita-reader")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client

@@ -1,0 +1,9 @@
+"""Loaded by pytest (`-p tests.testenv` in pyproject.toml) before Django's settings are read: the
+tests run with production-like settings (DEBUG off) and a throwaway secret."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("STATIC_MANIFEST", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
