@@ -168,7 +168,7 @@ def _match_postgres(base, text, limit, threshold):
 
 def _tsquery_safe(expr):
     # Only words joined by "|" reach to_tsquery: nothing a caller types can be tsquery syntax.
-    parts = [w for w in _WORD.findall(expr.lower())]
+    parts = _WORD.findall(expr.lower())
     return " | ".join(parts) or "''"
 
 
