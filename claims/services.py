@@ -61,6 +61,8 @@ def _check_version(model, pk, expected_version, what):
 def claim_save(*, claim, by, expected_version=None):
     """Create or update a claim on behalf of an editor, refusing a save based on a stale copy."""
     claim.full_clean(exclude=["topics"])
+    if claim.pk and _is_public(claim) and not can_publish(by):
+        raise WorkflowError(_("This claim's verdict is public: only a reviewer can change the claim."))
     if claim.pk:
         # Under the row lock, so the increment cannot race another save.
         claim.version = _check_version(Claim, claim.pk, expected_version, _("claim")).version + 1

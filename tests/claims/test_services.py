@@ -141,3 +141,13 @@ def test_history_records_who_changed_a_verdict(reviewer):
     verdict = make_verdict(reviewer=reviewer)
     statuses = list(Verdict.history.filter(id=verdict.pk).order_by("history_date").values_list("status", flat=True))
     assert statuses == ["draft", "in_review", "published"]
+
+
+def test_editor_cannot_change_a_published_claim(editor, reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    claim = Claim.objects.get(pk=verdict.claim_id)
+    claim.text = "Rewritten after publication."
+    with pytest.raises(services.WorkflowError, match="only a reviewer can change the claim"):
+        services.claim_save(claim=claim, by=editor, expected_version=claim.version)
+    services.claim_save(claim=claim, by=reviewer, expected_version=claim.version)
+    assert Claim.objects.get(pk=claim.pk).text == "Rewritten after publication."
