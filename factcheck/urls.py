@@ -1,7 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from factcheck import health
+from factcheck.accounts import EditorLoginForm
+
+# The admin login asks for a TOTP code too (factcheck/accounts.py).
+admin.site.login_form = EditorLoginForm
+admin.site.login_template = "admin/login_two_factor.html"
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("", include("claims.urls")),
 ]
+
+handler400 = "factcheck.errors.bad_request"
+handler403 = "factcheck.errors.permission_denied"
+handler500 = "factcheck.errors.server_error"

@@ -1,0 +1,83 @@
+"""Site-wide request guards: the Permissions-Policy header, the request size limit, the outage
+page when the database is unreachable, and mandatory two-factor authentication for reviewers."""
+
+import logging
+
+from django.conf import settings
+from django.shortcuts import render
+from django.urls import reverse
+
+from claims.services import can_publish
+from factcheck import errors
+
+logger = logging.getLogger(__name__)
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE before anything reads it. Django only
+    checks the limit when request.body or request.POST is read; DRF's parsers read the stream
+    directly, so without this an API client could send any amount."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            return errors.request_too_large(request)
+        return self.get_response(request)
+
+
+class DatabaseOutageMiddleware:
+    """When the database cannot be reached, answer 503 with Retry-After (a short page, or JSON for
+    the API) instead of a server error. Nothing is cached: the next request tries the database
+    again, so the site recovers by itself. factcheck.errors.server_error does the same for errors
+    raised outside views."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if errors.is_outage(exception):
+            logger.error("Database unavailable: %s", exception, exc_info=exception)
+            return errors.service_unavailable(request)
+        return None
+
+
+class ReviewerTwoFactorMiddleware:
+    """With OTP_REQUIRED_FOR_REVIEWERS on, the admin refuses a reviewer whose session was not
+    confirmed with a TOTP code (e.g. one opened before the setting was turned on)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.OTP_REQUIRED_FOR_REVIEWERS and self._refused(request):
+            return render(request, "registration/two_factor_required.html", status=403)
+        return self.get_response(request)
+
+    def _refused(self, request):
+        admin_root = reverse("admin:index")
+        if not request.path.startswith(admin_root):
+            return False
+        if request.path in (reverse("admin:login"), reverse("admin:logout"), reverse("admin:jsi18n")):
+            return False
+        user = request.user
+        return user.is_authenticated and not user.is_verified() and can_publish(user)
