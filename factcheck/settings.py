@@ -139,23 +139,29 @@ SEARCH_CONFIG = env_str("SEARCH_CONFIG", "english")
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    # Partner keys only: the API is read-only and public, so no session (and no CSRF) is involved.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["claims.api.authentication.APIKeyAuthentication"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "claims.api.filters.WhitelistOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    # Cursor pages (no COUNT); page_size up to 100, larger is a 400 (claims/api/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.APICursorPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    "DEFAULT_RENDERER_CLASSES": ["claims.api.renderers.ORJSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": [],
+    # Counters live in the Django cache: several processes need a shared one (CACHE_URL).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "claims.api.throttling.AnonymousThrottle",
+        "claims.api.throttling.PartnerThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/minute"),
         "partner": env_str("API_THROTTLE_PARTNER", "1000/minute"),
     },
-    "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+    "EXCEPTION_HANDLER": "claims.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -167,6 +173,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimKindEnum": "claims.models.Claim.Kind",
+        "ClaimantKindEnum": "claims.models.Claimant.Kind",
+        "CorrectionKindEnum": "claims.models.Correction.Kind",
+        "SourceKindEnum": "sources.models.Source.Kind",
+    },
 }
 
 LOGGING = {

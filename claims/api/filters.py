@@ -1,0 +1,186 @@
+"""Query parameters of the claims, claim-review and tombstone lists, and the ordering whitelist."""
+
+import re
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+
+from claims import search
+from claims.models import Claim, Claimant, Rating, Topic
+
+# "+00:00" arrives as " 00:00" when a caller forgets to encode the "+" of an offset.
+_UNENCODED_OFFSET = re.compile(r" (\d{2}:?\d{2})$")
+
+
+class DateTimeField(forms.DateTimeField):
+    """ISO 8601 date-time (offset optional, UTC assumed) or a plain date (its midnight, UTC)."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy(
+            "Enter an ISO 8601 date-time such as 2024-06-14T09:30:00Z, or a date such as 2024-06-14."
+        )
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = _UNENCODED_OFFSET.sub(r"+\1", value.strip())
+        return super().to_python(value)
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class DateTimeFilter(django_filters.Filter):
+    field_class = DateTimeField
+
+
+class DateField(forms.DateField):
+    default_error_messages = {"invalid": gettext_lazy("Enter a date as YYYY-MM-DD, e.g. 2024-06-14.")}
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class DateFilter(django_filters.Filter):
+    field_class = DateField
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    """Filter by the slug of a related row; an unknown slug is a 400 that names it."""
+
+    def __init__(self, *args, what, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid_choice": _("There is no %(what)s with this slug. The list is at /api/v1/%(what)ss/.")
+                % {"what": what}
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+
+def _published_claimants(request):
+    return Claimant.objects.filter(pk__in=Claim.objects.published().values("claimant_id"))
+
+
+def _published_topics(request):
+    return Topic.objects.filter(pk__in=Claim.objects.published().values("topics"))
+
+
+class SyncFilter(django_filters.FilterSet):
+    updated_since = DateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text=gettext_lazy(
+            "Incremental sync: only claims changed at or after this ISO 8601 time; the default ordering then "
+            "becomes `updated_at` (oldest change first). Store the `updated_at` of the last item you received "
+            "and pass it next time; check /api/v1/tombstones/ for retracted verdicts."
+        ),
+    )
+
+
+class ClaimFilter(SyncFilter):
+    rating = SlugChoiceFilter(
+        field_name="verdict__rating",
+        queryset=Rating.objects.all(),
+        what="rating",
+        help_text=gettext_lazy("Only claims with this rating (its slug, from /api/v1/ratings/)."),
+    )
+    claimant = SlugChoiceFilter(
+        field_name="claimant",
+        queryset=_published_claimants,
+        what="claimant",
+        help_text=gettext_lazy("Only claims made by this claimant (slug)."),
+    )
+    topic = SlugChoiceFilter(
+        field_name="topics",
+        queryset=_published_topics,
+        what="topic",
+        help_text=gettext_lazy("Only claims in this topic (slug)."),
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=Claim.Kind.choices, help_text=gettext_lazy("Only statements or only pledges.")
+    )
+    language = django_filters.CharFilter(help_text=gettext_lazy("Only claims in this language (BCP 47 code, e.g. en)."))
+    made_after = DateFilter(
+        field_name="made_on", lookup_expr="gte", help_text=gettext_lazy("Only claims made on or after this date.")
+    )
+    made_before = DateFilter(
+        field_name="made_on", lookup_expr="lte", help_text=gettext_lazy("Only claims made on or before this date.")
+    )
+    published_after = DateTimeFilter(
+        field_name="verdict__published_at",
+        lookup_expr="gte",
+        help_text=gettext_lazy("Only verdicts first published at or after this ISO 8601 time."),
+    )
+    published_before = DateTimeFilter(
+        field_name="verdict__published_at",
+        lookup_expr="lt",
+        help_text=gettext_lazy("Only verdicts first published before this ISO 8601 time."),
+    )
+    q = django_filters.CharFilter(
+        method="full_text",
+        max_length=search.MAX_QUERY_LENGTH,
+        help_text=gettext_lazy("Full-text search in the title, the statement, the claimant's name and the conclusion."),
+    )
+
+    class Meta:
+        model = Claim
+        fields = []
+
+    def full_text(self, queryset, name, value):
+        # search() orders by relevance; the list keeps the requested ordering (cursor pagination
+        # needs a column to page on), so only its filter is used here.
+        return search.search(queryset, value).order_by()
+
+
+class TombstoneFilter(django_filters.FilterSet):
+    since = DateTimeFilter(
+        field_name="verdict__retracted_at",
+        lookup_expr="gte",
+        help_text=gettext_lazy("Only verdicts retracted at or after this ISO 8601 time."),
+    )
+
+    class Meta:
+        model = Claim
+        fields = []
+
+
+class WhitelistOrderingFilter(OrderingFilter):
+    """One ordering field from the view's whitelist (or the view's default), with the primary key
+    as tie-breaker so that the order is total. An unknown field is a 400, not silently ignored."""
+
+    ordering_description = gettext_lazy("Sort order: one field, prefixed with `-` for descending.")
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        allowed = tuple(view.ordering_fields)
+        if raw is None or raw == "":
+            field = self.get_default_ordering(view)[0]
+        elif raw.lstrip("-") in allowed and raw.count("-") <= 1:
+            field = raw
+        else:
+            choices = ", ".join(f"{name}, -{name}" for name in allowed) or "-"
+            raise ValidationError({self.ordering_param: [_("Order by one of: %(choices)s.") % {"choices": choices}]})
+        return (field, "-pk" if field.startswith("-") else "pk")
+
+    def filter_queryset(self, request, queryset, view):
+        return queryset.order_by(*self.get_ordering(request, queryset, view))
+
+    def get_schema_operation_parameters(self, view):
+        values = [v for name in view.ordering_fields for v in (name, f"-{name}")]
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": str(self.ordering_description)
+                + " "
+                + _("Default: %(default)s.") % {"default": view.ordering_doc},
+                "schema": {"type": "string", "enum": values},
+            }
+        ]

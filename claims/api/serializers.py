@@ -1,0 +1,388 @@
+"""The public representation of claims, claimants, topics, ratings, ClaimReviews, tombstones and
+matches. The serializers are the documented contract (the OpenAPI schema is generated from them);
+the views build the same shapes with the plain functions below, from rows loaded with a fixed
+number of queries. tests/claims/api/test_contract.py checks that both name the same fields."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from claims.claimreview import absolute
+from claims.models import Claim, Claimant, Correction, Rating
+from sources.api.serializers import SourceSerializer, source_data
+
+# --- Schema ----------------------------------------------------------------------------------
+
+
+class RatingSummarySerializer(serializers.Serializer):
+    slug = serializers.SlugField(
+        help_text=_("Stable identifier of the rating, e.g. `false`; filter claims with ?rating=.")
+    )
+    label = serializers.CharField(help_text=_("The rating as readers see it, e.g. “False”."))
+    scale = serializers.ChoiceField(
+        choices=Rating.Scale.choices,
+        help_text=_("`veracity` for factual statements, `pledge` for pledges."),
+    )
+    ordinal = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("Position on the scale, higher is truer (ClaimReview ratingValue); null for labels off the scale."),
+    )
+
+
+class RatingSerializer(RatingSummarySerializer):
+    description = serializers.CharField(help_text=_("What the rating means."))
+    colour = serializers.CharField(help_text=_("Badge colour as #rrggbb (the badge also shows the label)."))
+
+
+class ClaimantSummarySerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text=_("Stable identifier of the claimant; use it with ?claimant=."))
+    name = serializers.CharField(help_text=_("Name of the person or organisation."))
+    kind = serializers.ChoiceField(
+        choices=Claimant.Kind.choices, help_text=_("Whether the claimant is a person or an organisation.")
+    )
+    role = serializers.CharField(help_text=_("Role or title at the time, e.g. “President of Russia”; may be empty."))
+
+
+class ClaimantSerializer(ClaimantSummarySerializer):
+    affiliation = serializers.CharField(help_text=_("Party, government or organisation; may be empty."))
+    country = serializers.CharField(help_text=_("Country; may be empty."))
+    wikidata_id = serializers.CharField(help_text=_("Wikidata item id such as Q7747, or an empty string."))
+    description = serializers.CharField(help_text=_("A short description; may be empty."))
+    url = serializers.URLField(help_text=_("The claimant's public page on our site."))
+    claim_count = serializers.IntegerField(help_text=_("Number of the claimant's claims with a published verdict."))
+
+
+class TopicSummarySerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text=_("Stable identifier of the topic; use it with ?topic=."))
+    name = serializers.CharField(help_text=_("Name of the topic."))
+
+
+class TopicSerializer(TopicSummarySerializer):
+    description = serializers.CharField(help_text=_("What the topic covers; may be empty."))
+    url = serializers.URLField(help_text=_("The topic's public page on our site."))
+    claim_count = serializers.IntegerField(help_text=_("Number of claims in the topic with a published verdict."))
+
+
+class ClaimSummarySerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text=_("Stable identifier of the claim; use it with /api/v1/claims/{slug}/."))
+    title = serializers.CharField(help_text=_("A short headline for the claim."))
+    text = serializers.CharField(help_text=_("The claim as it was made, quoted or closely paraphrased."))
+    kind = serializers.ChoiceField(choices=Claim.Kind.choices, help_text=_("A factual statement or a pledge."))
+    language = serializers.CharField(help_text=_("BCP 47 code of the claim's language."))
+    made_on = serializers.DateField(allow_null=True, help_text=_("When the claim was made, if known."))
+    made_at = serializers.CharField(
+        help_text=_("Where the claim was made, e.g. “address at the Foreign Ministry”; may be empty.")
+    )
+    claimant = ClaimantSummarySerializer(allow_null=True, help_text=_("Who made the claim; null when unattributed."))
+    topics = TopicSummarySerializer(many=True, help_text=_("Topics of the claim, by name."))
+    rating = RatingSummarySerializer(help_text=_("The verdict's current rating."))
+    conclusion = serializers.CharField(help_text=_("The verdict in one sentence."))
+    published_at = serializers.DateTimeField(help_text=_("When the verdict was first published."))
+    verdict_updated_at = serializers.DateTimeField(help_text=_("When the verdict last changed (e.g. a correction)."))
+    updated_at = serializers.DateTimeField(
+        help_text=_("When anything about the claim last changed: the key of ?updated_since= and ?ordering=updated_at.")
+    )
+    url = serializers.URLField(help_text=_("The verdict's public page on our site."))
+    api_url = serializers.URLField(help_text=_("This claim's full representation in the API."))
+
+
+class AppearanceSerializer(serializers.Serializer):
+    source = SourceSerializer(help_text=_("Where the claim appeared."))
+    quote = serializers.CharField(help_text=_("The claim's words as they appear in the source."))
+    seen_on = serializers.DateField(help_text=_("When the claim appeared in the source."))
+    is_first = serializers.BooleanField(help_text=_("Whether this is the first known appearance."))
+
+
+class EvidenceSerializer(serializers.Serializer):
+    source = SourceSerializer(help_text=_("A source the verdict relies on."))
+    note = serializers.CharField(help_text=_("What this source shows about the claim."))
+
+
+class CorrectionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Correction.Kind.choices, help_text=_("What sort of change this was."))
+    note = serializers.CharField(help_text=_("Public explanation of what changed and why."))
+    created_at = serializers.DateTimeField(help_text=_("When the change was made."))
+    old_rating = RatingSummarySerializer(allow_null=True, help_text=_("The rating before a rating change, else null."))
+    new_rating = RatingSummarySerializer(allow_null=True, help_text=_("The rating after a rating change, else null."))
+    old_conclusion = serializers.CharField(help_text=_("The conclusion before it was changed; empty if it was not."))
+
+
+class ClaimDetailSerializer(ClaimSummarySerializer):
+    analysis = serializers.CharField(help_text=_("The verdict's reasoning, in Markdown."))
+    appearances = AppearanceSerializer(many=True, help_text=_("Where the claim was made or repeated, oldest first."))
+    evidence = EvidenceSerializer(many=True, help_text=_("The sources the verdict relies on, in the editors' order."))
+    corrections = CorrectionSerializer(
+        many=True, help_text=_("Public changes to the verdict since publication, newest first.")
+    )
+
+
+class ClaimRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text=_("Stable identifier of the claim."))
+    title = serializers.CharField(help_text=_("A short headline for the claim."))
+    api_url = serializers.URLField(help_text=_("The claim's full representation in the API."))
+
+
+class SourceAppearanceSerializer(serializers.Serializer):
+    claim = ClaimRefSerializer(help_text=_("The published claim that appeared in this source."))
+    quote = serializers.CharField(help_text=_("The claim's words as they appear in the source."))
+    seen_on = serializers.DateField(help_text=_("When the claim appeared in the source."))
+
+
+class SourceCitationSerializer(serializers.Serializer):
+    claim = ClaimRefSerializer(help_text=_("The published claim whose verdict cites this source."))
+    note = serializers.CharField(help_text=_("What this source shows about the claim."))
+
+
+class SourceDetailSerializer(SourceSerializer):
+    appearances = SourceAppearanceSerializer(many=True, help_text=_("Published claims that appeared in this source."))
+    cited_by = SourceCitationSerializer(many=True, help_text=_("Published verdicts that cite this source as evidence."))
+
+
+class TombstoneSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text=_("The claim that was listed before and must now be removed."))
+    url = serializers.URLField(help_text=_("The public page, which stays up and explains the retraction."))
+    published_at = serializers.DateTimeField(help_text=_("When the verdict was first published."))
+    retracted_at = serializers.DateTimeField(help_text=_("When the verdict was retracted: the key of ?since=."))
+    note = serializers.CharField(help_text=_("Why the verdict was retracted."))
+
+
+class MatchSerializer(serializers.Serializer):
+    score = serializers.FloatField(
+        min_value=0,
+        max_value=1,
+        help_text=_("Similarity from 0 to 1; only matches at or above the threshold are returned."),
+    )
+    claim = ClaimSummarySerializer(help_text=_("The published claim that matches."))
+
+
+class MatchResponseSerializer(serializers.Serializer):
+    results = MatchSerializer(
+        many=True, help_text=_("Matching published claims, best first; empty when none is close enough.")
+    )
+
+
+class MatchQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=1000,
+        trim_whitespace=True,
+        help_text=_("The claim to look for, in your own words (the first 200 characters are used)."),
+    )
+    limit = serializers.IntegerField(
+        required=False,
+        default=10,
+        min_value=1,
+        max_value=20,
+        help_text=_("Most matches to return, 1 to 20 (default 10)."),
+    )
+
+
+def _ld(name, fields):
+    """A serializer whose field names are JSON-LD keys (`@type`), which Python names cannot spell."""
+    return type(name, (serializers.Serializer,), dict(fields))
+
+
+_THING = _ld(
+    "SchemaOrgThing",
+    {
+        "@type": serializers.CharField(help_text=_("schema.org type.")),
+        "name": serializers.CharField(help_text=_("Name.")),
+    },
+)
+_RATING_LD = _ld(
+    "SchemaOrgRating",
+    {
+        "@type": serializers.CharField(help_text=_("Always `Rating`.")),
+        "alternateName": serializers.CharField(help_text=_("The rating's label.")),
+        "ratingValue": serializers.IntegerField(
+            required=False, help_text=_("Ordinal value, absent for labels off the scale.")
+        ),
+        "bestRating": serializers.IntegerField(required=False, help_text=_("Highest ordinal of the scale.")),
+        "worstRating": serializers.IntegerField(required=False, help_text=_("Lowest ordinal of the scale.")),
+    },
+)
+_AUTHOR_LD = _ld(
+    "SchemaOrgClaimAuthor",
+    {
+        "@type": serializers.CharField(help_text=_("`Person` or `Organization`.")),
+        "name": serializers.CharField(help_text=_("Name of the claimant.")),
+        "jobTitle": serializers.CharField(required=False, help_text=_("Role of a person.")),
+        "description": serializers.CharField(required=False, help_text=_("Role of an organisation.")),
+        "sameAs": serializers.URLField(required=False, help_text=_("Wikidata page of the claimant.")),
+    },
+)
+_WORK_LD = _ld(
+    "SchemaOrgCreativeWork",
+    {
+        "@type": serializers.CharField(help_text=_("Always `CreativeWork`.")),
+        "name": serializers.CharField(help_text=_("Title of the source.")),
+        "datePublished": serializers.DateField(help_text=_("When the claim appeared there.")),
+        "url": serializers.URLField(required=False, help_text=_("Address of the source.")),
+        "publisher": _THING(required=False, help_text=_("The source's publisher.")),
+    },
+)
+_ITEM_LD = _ld(
+    "SchemaOrgClaim",
+    {
+        "@type": serializers.CharField(help_text=_("Always `Claim`.")),
+        "author": _AUTHOR_LD(required=False, help_text=_("Who made the claim; absent when unattributed.")),
+        "datePublished": serializers.DateField(required=False, help_text=_("When the claim was made.")),
+        "appearance": _WORK_LD(many=True, required=False, help_text=_("Where the claim appeared.")),
+        "firstAppearance": _WORK_LD(required=False, help_text=_("Where it first appeared.")),
+    },
+)
+ClaimReviewSerializer = _ld(
+    "ClaimReview",
+    {
+        "@context": serializers.CharField(help_text=_("Always `https://schema.org`.")),
+        "@type": serializers.CharField(help_text=_("Always `ClaimReview`.")),
+        "url": serializers.URLField(help_text=_("The verdict's public page.")),
+        "claimReviewed": serializers.CharField(help_text=_("The claim's text.")),
+        "datePublished": serializers.DateField(help_text=_("When the verdict was first published.")),
+        "dateModified": serializers.DateTimeField(help_text=_("When the verdict last changed.")),
+        "inLanguage": serializers.CharField(help_text=_("BCP 47 code of the claim's language.")),
+        "author": _ld(
+            "SchemaOrgOrganization",
+            {
+                "@type": serializers.CharField(help_text=_("Always `Organization`.")),
+                "name": serializers.CharField(help_text=_("Our organisation's name.")),
+                "url": serializers.URLField(help_text=_("Our site.")),
+            },
+        )(help_text=_("The fact-checking organisation.")),
+        "reviewRating": _RATING_LD(help_text=_("The verdict's rating.")),
+        "itemReviewed": _ITEM_LD(help_text=_("The claim that was checked.")),
+        "reviewBody": serializers.CharField(required=False, help_text=_("The verdict in one sentence.")),
+    },
+)
+
+# --- Builders ----------------------------------------------------------------------------------
+
+
+class URLs:
+    """Absolute URLs for many rows with one reverse() per name: a list of 100 claims would
+    otherwise resolve the same pattern 100 times."""
+
+    def __init__(self, request):
+        self.request = request
+        self._templates = {}
+
+    def api(self, name, slug):
+        if name not in self._templates:
+            path = reverse(f"api:{name}", kwargs={"slug": "__slug__"})
+            self._templates[name] = self.request.build_absolute_uri(path)
+        return self._templates[name].replace("__slug__", slug)
+
+
+def rating_summary(rating):
+    if rating is None:
+        return None
+    return {"slug": rating.slug, "label": rating.label, "scale": rating.scale, "ordinal": rating.ordinal}
+
+
+def rating_data(rating):
+    return {**rating_summary(rating), "description": rating.description, "colour": rating.colour}
+
+
+def claimant_summary(claimant):
+    if claimant is None:
+        return None
+    return {"slug": claimant.slug, "name": claimant.name, "kind": claimant.kind, "role": claimant.role}
+
+
+def claimant_data(claimant):
+    """Expects `claim_count` annotated (published claims only)."""
+    return {
+        **claimant_summary(claimant),
+        "affiliation": claimant.affiliation,
+        "country": claimant.country,
+        "wikidata_id": claimant.wikidata_id,
+        "description": claimant.description,
+        "url": absolute(claimant.get_absolute_url()),
+        "claim_count": claimant.claim_count,
+    }
+
+
+def topic_data(topic):
+    """Expects `claim_count` annotated (published claims only)."""
+    return {
+        "slug": topic.slug,
+        "name": topic.name,
+        "description": topic.description,
+        "url": absolute(topic.get_absolute_url()),
+        "claim_count": topic.claim_count,
+    }
+
+
+def claim_summary(claim, urls):
+    """Expects claimant and verdict__rating selected and topics prefetched."""
+    verdict = claim.verdict
+    return {
+        "slug": claim.slug,
+        "title": claim.title,
+        "text": claim.text,
+        "kind": claim.kind,
+        "language": claim.language,
+        "made_on": claim.made_on,
+        "made_at": claim.made_at,
+        "claimant": claimant_summary(claim.claimant),
+        "topics": [{"slug": t.slug, "name": t.name} for t in claim.topics.all()],
+        "rating": rating_summary(verdict.rating),
+        "conclusion": verdict.conclusion,
+        "published_at": verdict.published_at,
+        "verdict_updated_at": verdict.updated_at,
+        "updated_at": claim.updated_at,
+        "url": absolute(claim.get_absolute_url()),
+        "api_url": urls.api("claim-detail", claim.slug),
+    }
+
+
+def claim_detail(claim, urls):
+    """Expects, besides claim_summary's needs, appearances__source__publisher,
+    verdict__evidence__source__publisher and verdict__corrections (with old and new rating)."""
+    verdict = claim.verdict
+    return {
+        **claim_summary(claim, urls),
+        "analysis": verdict.analysis,
+        "appearances": [
+            {"source": source_data(a.source), "quote": a.quote, "seen_on": a.seen_on, "is_first": a.is_first}
+            for a in claim.appearances.all()
+        ],
+        "evidence": [{"source": source_data(e.source), "note": e.note} for e in verdict.evidence.all()],
+        "corrections": [
+            {
+                "kind": c.kind,
+                "note": c.note,
+                "created_at": c.created_at,
+                "old_rating": rating_summary(c.old_rating),
+                "new_rating": rating_summary(c.new_rating),
+                "old_conclusion": c.old_conclusion,
+            }
+            for c in verdict.corrections.all()
+        ],
+    }
+
+
+def claim_ref(claim, urls):
+    return {"slug": claim.slug, "title": claim.title, "api_url": urls.api("claim-detail", claim.slug)}
+
+
+def source_detail(source, urls):
+    """Expects `published_appearances` and `published_evidence` prefetched (published claims only)."""
+    return {
+        **source_data(source),
+        "appearances": [
+            {"claim": claim_ref(a.claim, urls), "quote": a.quote, "seen_on": a.seen_on}
+            for a in source.published_appearances
+        ],
+        "cited_by": [{"claim": claim_ref(e.verdict.claim, urls), "note": e.note} for e in source.published_evidence],
+    }
+
+
+def tombstone_data(claim):
+    verdict = claim.verdict
+    return {
+        "slug": claim.slug,
+        "url": absolute(claim.get_absolute_url()),
+        "published_at": verdict.published_at,
+        "retracted_at": verdict.retracted_at,
+        "note": verdict.retraction_note,
+    }

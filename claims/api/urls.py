@@ -1,0 +1,27 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from claims.api import views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register("claim-reviews", views.ClaimReviewViewSet, basename="claim-review")
+router.register("tombstones", views.TombstoneViewSet, basename="tombstone")
+router.register("claimants", views.ClaimantViewSet, basename="claimant")
+router.register("topics", views.TopicViewSet, basename="topic")
+router.register("ratings", views.RatingViewSet, basename="rating")
+router.register("sources", views.SourceViewSet, basename="source")
+
+urlpatterns = [
+    *router.urls,
+    path("match/", views.MatchView.as_view(), name="match"),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    # The split view serves Swagger UI's settings as a script file: no inline script, so a strict
+    # CSP holds; the UI's own files come from drf-spectacular-sidecar, not from a CDN.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
+]

@@ -1,0 +1,354 @@
+"""The partner API, read-only. Every queryset starts from what a partner may see: claims with a
+published verdict (Claim.objects.published()), and claimants, topics and sources only as far as
+published claims reach them. Rows are loaded with a fixed number of queries per endpoint and turned
+into plain dicts by the builders in serializers.py."""
+
+import hashlib
+
+import orjson
+from django.db.models import F, Func, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
+from django.db.models.functions import Coalesce
+from django.utils.cache import parse_etags
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from claims import search
+from claims.api import serializers as s
+from claims.api.filters import ClaimFilter, SyncFilter, TombstoneFilter
+from claims.claimreview import claim_review, rating_bounds
+from claims.models import Appearance, Claim, Claimant, Correction, Evidence, Rating, Topic, Verdict
+from sources.api.serializers import SourceSerializer
+from sources.api.views import SourceViewSetBase
+from sources.models import Source
+
+NOT_FOUND = OpenApiResponse(description=_("Nothing published has this slug."))
+NOT_MODIFIED = OpenApiResponse(description=_("Not modified: the ETag sent in If-None-Match is still current."))
+
+
+def _published_count(queryset):
+    """A correlated COUNT subquery (0 when there is no row), so a list of 100 makes no extra query."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted[:1]), Value(0))
+
+
+def conditional_response(request, data):
+    """200 with a strong ETag over the JSON, or 304 when the caller already has that version."""
+    digest = hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
+    etag = f'"{digest[:40]}"'
+    sent = parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
+    if "*" in sent or etag in sent or f"W/{etag}" in sent:
+        return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+    return Response(data, headers={"ETag": etag})
+
+
+class ReadOnlyViewSet(viewsets.GenericViewSet):
+    """list() pages through filter_queryset(get_queryset()); retrieve() looks the slug up in
+    get_queryset() alone (filters and ordering do not apply to a detail)."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    ordering_fields = ()
+
+    @property
+    def ordering_doc(self):
+        return self.ordering[0]
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        urls = s.URLs(request)
+        items = [self.build_item(obj, urls) for obj in (page if page is not None else queryset)]
+        return self.get_paginated_response(items) if page is not None else Response(items)
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_detail_queryset().filter(slug=kwargs["slug"]).first()
+        if obj is None:
+            raise NotFound(_("There is no published %(what)s with this slug.") % {"what": self.noun})
+        return conditional_response(request, self.build_detail(obj, s.URLs(request)))
+
+    def get_detail_queryset(self):
+        return self.get_queryset()
+
+    def build_detail(self, obj, urls):
+        return self.build_item(obj, urls)
+
+
+def published_claims():
+    return (
+        Claim.objects.published()
+        .select_related("claimant", "verdict__rating")
+        .annotate(published_at=F("verdict__published_at"))
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("slug", "name")))
+    )
+
+
+class SyncOrdering:
+    """Newest verdicts first by default; with ?updated_since= the oldest change first, so that a
+    partner can page to the end and keep the last `updated_at` as the next starting point."""
+
+    ordering_fields = ("published_at", "updated_at")
+    ordering_doc = "-published_at, or updated_at with updated_since"
+
+    @property
+    def ordering(self):
+        if self.request is not None and "updated_since" in self.request.query_params:
+            return ("updated_at",)
+        return ("-published_at",)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Published claims"),
+        description=_(
+            "Claims with a published verdict, as a light summary: the detail adds the analysis, "
+            "appearances, evidence sources and corrections. Retracted verdicts leave this list; "
+            "see /api/v1/tombstones/."
+        ),
+        responses={200: s.ClaimSummarySerializer(many=True)},
+    ),
+    retrieve=extend_schema(
+        summary=_("One published claim, in full"),
+        responses={200: s.ClaimDetailSerializer, 304: NOT_MODIFIED, 404: NOT_FOUND},
+    ),
+)
+class ClaimViewSet(SyncOrdering, ReadOnlyViewSet):
+    noun = _("claim")
+    filterset_class = ClaimFilter
+    serializer_class = s.ClaimSummarySerializer
+
+    def get_queryset(self):
+        return published_claims()
+
+    def get_detail_queryset(self):
+        return self.get_queryset().prefetch_related(
+            Prefetch("appearances", queryset=Appearance.objects.select_related("source__publisher")),
+            Prefetch("verdict__evidence", queryset=Evidence.objects.select_related("source__publisher")),
+            Prefetch(
+                "verdict__corrections",
+                queryset=Correction.objects.select_related("old_rating", "new_rating"),
+            ),
+        )
+
+    def build_item(self, claim, urls):
+        return s.claim_summary(claim, urls)
+
+    def build_detail(self, claim, urls):
+        return s.claim_detail(claim, urls)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("ClaimReview feed"),
+        description=_(
+            "Every published verdict as schema.org ClaimReview JSON-LD, exactly as embedded in our pages. "
+            "Supports updated_since and the same ordering as /api/v1/claims/."
+        ),
+        responses={200: s.ClaimReviewSerializer(many=True)},
+    ),
+)
+class ClaimReviewViewSet(SyncOrdering, ReadOnlyViewSet):
+    noun = _("claim")
+    filterset_class = SyncFilter
+    serializer_class = s.ClaimReviewSerializer
+
+    def get_queryset(self):
+        return (
+            Claim.objects.published()
+            .select_related("claimant", "verdict__rating")
+            .annotate(published_at=F("verdict__published_at"))
+            .prefetch_related(Prefetch("appearances", queryset=Appearance.objects.select_related("source__publisher")))
+        )
+
+    def list(self, request, *args, **kwargs):
+        self.bounds = rating_bounds()
+        return super().list(request, *args, **kwargs)
+
+    def build_item(self, claim, urls):
+        return claim_review(claim, bounds=self.bounds)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Retracted verdicts (tombstones)"),
+        description=_(
+            "Verdicts that were published and later retracted, oldest retraction first. A partner that "
+            "synced a claim listed here must remove it (or mark it retracted). Poll with ?since= set to the "
+            "`retracted_at` of the last tombstone you processed."
+        ),
+        responses={200: s.TombstoneSerializer(many=True)},
+    ),
+)
+class TombstoneViewSet(ReadOnlyViewSet):
+    noun = _("claim")
+    filterset_class = TombstoneFilter
+    serializer_class = s.TombstoneSerializer
+    ordering = ("retracted_at",)
+    ordering_fields = ("retracted_at",)
+
+    def get_queryset(self):
+        return (
+            Claim.objects.public()
+            .filter(verdict__status=Verdict.Status.RETRACTED)
+            .select_related("verdict")
+            .annotate(retracted_at=F("verdict__retracted_at"))
+        )
+
+    def build_item(self, claim, urls):
+        return s.tombstone_data(claim)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Claimants with published claims"), responses={200: s.ClaimantSerializer(many=True)}),
+    retrieve=extend_schema(
+        summary=_("One claimant"), responses={200: s.ClaimantSerializer, 304: NOT_MODIFIED, 404: NOT_FOUND}
+    ),
+)
+class ClaimantViewSet(ReadOnlyViewSet):
+    noun = _("claimant")
+    serializer_class = s.ClaimantSerializer
+    ordering = ("name",)
+    ordering_fields = ("name",)
+
+    def get_queryset(self):
+        published = Claim.objects.published()
+        return Claimant.objects.filter(pk__in=published.values("claimant_id")).annotate(
+            claim_count=_published_count(published.filter(claimant=OuterRef("pk")))
+        )
+
+    def build_item(self, claimant, urls):
+        return s.claimant_data(claimant)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Topics with published claims"), responses={200: s.TopicSerializer(many=True)}),
+    retrieve=extend_schema(
+        summary=_("One topic"), responses={200: s.TopicSerializer, 304: NOT_MODIFIED, 404: NOT_FOUND}
+    ),
+)
+class TopicViewSet(ReadOnlyViewSet):
+    noun = _("topic")
+    serializer_class = s.TopicSerializer
+    ordering = ("name",)
+    ordering_fields = ("name",)
+
+    def get_queryset(self):
+        published = Claim.objects.published()
+        return Topic.objects.filter(pk__in=published.values("topics")).annotate(
+            claim_count=_published_count(published.filter(topics=OuterRef("pk")))
+        )
+
+    def build_item(self, topic, urls):
+        return s.topic_data(topic)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Ratings"),
+        description=_("Every rating of both scales, in scale order; not paginated."),
+        responses={200: s.RatingSerializer(many=True)},
+    ),
+    retrieve=extend_schema(
+        summary=_("One rating"), responses={200: s.RatingSerializer, 304: NOT_MODIFIED, 404: NOT_FOUND}
+    ),
+)
+class RatingViewSet(ReadOnlyViewSet):
+    noun = _("rating")
+    serializer_class = s.RatingSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        return Rating.objects.order_by("scale", "position", "label")
+
+    def build_item(self, rating, urls):
+        return s.rating_data(rating)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Sources cited by published claims"),
+        description=_(
+            "Sources where a published claim appeared or that a published verdict cites. The detail adds "
+            "those claims. The captured text itself is not published, only its SHA-256."
+        ),
+        responses={200: SourceSerializer(many=True)},
+    ),
+    retrieve=extend_schema(
+        summary=_("One source"), responses={200: s.SourceDetailSerializer, 304: NOT_MODIFIED, 404: NOT_FOUND}
+    ),
+)
+class SourceViewSet(SourceViewSetBase, ReadOnlyViewSet):
+    noun = _("source")
+    serializer_class = SourceSerializer
+
+    def visible_sources(self):
+        published = Claim.objects.published()
+        return Source.objects.filter(
+            Q(pk__in=Appearance.objects.filter(claim__in=published).values("source_id"))
+            | Q(pk__in=Evidence.objects.filter(verdict__claim__in=published).values("source_id"))
+        )
+
+    def build_item(self, source, urls):
+        return SourceViewSetBase.build_item(self, source)
+
+    def get_detail_queryset(self):
+        published = Claim.objects.published()
+        return self.get_queryset().prefetch_related(
+            Prefetch(
+                "appearances",
+                queryset=Appearance.objects.filter(claim__in=published)
+                .select_related("claim")
+                .order_by("seen_on", "pk"),
+                to_attr="published_appearances",
+            ),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.filter(verdict__claim__in=published)
+                .select_related("verdict__claim")
+                .order_by("verdict__published_at", "pk"),
+                to_attr="published_evidence",
+            ),
+        )
+
+    def build_detail(self, source, urls):
+        return s.source_detail(source, urls)
+
+
+class MatchView(APIView):
+    @extend_schema(
+        summary=_("Has this claim been checked already?"),
+        description=_(
+            "Published claims most similar to the text, best first, each with a score from 0 to 1. "
+            "On PostgreSQL: full-text matching with a small thesaurus of synonyms plus trigram similarity; "
+            "elsewhere the same word matching without trigrams."
+        ),
+        parameters=[s.MatchQuerySerializer],
+        responses={200: s.MatchResponseSerializer},
+    )
+    def get(self, request):
+        params = s.MatchQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        claims = search.match(params.validated_data["text"], limit=params.validated_data["limit"])
+        prefetch = Prefetch("topics", queryset=Topic.objects.only("slug", "name"))
+        prefetch_related_objects(claims, prefetch)
+        urls = s.URLs(request)
+        results = [{"score": round(claim.score, 4), "claim": s.claim_summary(claim, urls)} for claim in claims]
+        return Response({"results": results})
+
+
+class NotFoundView(APIView):
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        return Response(
+            {
+                "detail": _(
+                    "There is no endpoint at this address. The endpoints are listed in the schema at "
+                    "/api/v1/schema/; their addresses end with a slash."
+                )
+            },
+            status=status.HTTP_404_NOT_FOUND,
+        )
