@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "factcheck.middleware.RequestSizeLimitMiddleware",
     "factcheck.middleware.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth: a hit skips them (factcheck/cache.py says what is cached).
+    "factcheck.cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +131,11 @@ if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "factcheck"}}
+
+# The site-wide cache of public pages and API GETs (factcheck/cache.py), keyed on the content
+# version. The test suite turns it off (tests/testenv.py) except in tests/test_cache.py.
+PUBLIC_CACHE = env_bool("PUBLIC_CACHE", default=True)
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600, minimum=1)
 
 # The fact-checking organisation, as named in ClaimReview markup and on the pages.
 SITE_NAME = env_str("SITE_NAME", "Factcheck Desk")

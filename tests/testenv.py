@@ -9,3 +9,6 @@ os.environ.setdefault("STATIC_MANIFEST", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # The test client speaks plain HTTP; production redirects it to HTTPS (README "Deploying").
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# Views are tested uncached (exact query counts, data written without the services); the cache has
+# its own tests in tests/test_cache.py, which turn it on.
+os.environ.setdefault("PUBLIC_CACHE", "0")

@@ -1,0 +1,121 @@
+"""A site-wide cache in front of the public pages and API GETs, with conditional GET.
+
+Keys carry the content version (claims.ContentVersion), which every publish, correction and
+retraction bumps in its own transaction: a change makes every older entry unreachable at commit,
+so nothing is ever purged by hand and no stale verdict is served.
+
+What is cached: anonymous GET responses with status 200 that set no cookie and are not marked
+private or no-store. The key is the content version, host, full path with query string and the
+request's Accept, Accept-Language and Accept-Encoding headers.
+
+What bypasses it:
+- requests with a session or messages cookie (staff and logged-in readers): cached pages are only
+  ever anonymous renderings, so nobody sees an editor's page and editors always see the live one;
+- requests with credentials (Authorization or X-API-Key): partners keep their own throttle and
+  usage accounting, which DRF applies in the view;
+- the admin;
+- under bench settings only, a request with the PUBLIC_CACHE_BYPASS_HEADER header (cold runs).
+
+Throttling: anonymous cache hits are not counted against the anonymous API throttle. The throttle
+protects the database and the workers from expensive requests; a hit costs one cache read and
+one primary-key read of the content version, less than the throttle's own bookkeeping.
+
+Every cacheable response gets an ETag (a hash of its body) and Cache-Control: no-cache, so a
+browser or partner revalidates each time and gets 304 Not Modified while nothing changed.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
+
+from claims.models import ContentVersion
+
+VARY_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ACCEPT_ENCODING")
+CREDENTIAL_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_X_API_KEY")
+# Headers that describe the body; the rest (security headers, CSP) are set again by outer
+# middleware or stored with the entry as the inner middleware produced them.
+_SKIP_HEADERS = {"content-length", "set-cookie"}
+_VERSION_SQL = f"SELECT number FROM {ContentVersion._meta.db_table} WHERE id = 1"  # noqa: S608 - fixed table name
+
+
+def content_version():
+    """The current content version: one primary-key read, without the ORM's query building.
+
+    Read from the database on every request, not from the cache: a version kept in a per-process
+    cache would be stale in the other processes, and a shared one races with a commit."""
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else 1
+
+
+class PublicCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.cache = caches["default"]
+        self.excluded = ("/admin/",)
+        bypass = getattr(settings, "PUBLIC_CACHE_BYPASS_HEADER", "")
+        self.bypass_header = "HTTP_" + bypass.upper().replace("-", "_") if bypass else ""
+
+    def __call__(self, request):
+        if not self.applies(request):
+            return self.get_response(request)
+        key = self.key(request, content_version())
+        entry = self.cache.get(key)
+        if entry is None:
+            response = self.get_response(request)
+            if not self.storable(response):
+                return response
+            entry = self.store(key, response)
+        return self.respond(request, entry)
+
+    def applies(self, request):
+        # Read per request, not at start-up, so that tests can switch it with the settings fixture.
+        if not settings.PUBLIC_CACHE:
+            return False
+        if request.method != "GET" or request.path.startswith(self.excluded):
+            return False
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+            return False
+        if any(request.META.get(header) for header in CREDENTIAL_HEADERS):
+            return False
+        return not (self.bypass_header and request.META.get(self.bypass_header))
+
+    def key(self, request, version):
+        varying = "\n".join(request.META.get(header, "") for header in VARY_HEADERS)
+        raw = f"{request.get_host()}\n{request.get_full_path()}\n{varying}"
+        return f"page:{version}:{hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()}"
+
+    def storable(self, response):
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        control = response.get("Cache-Control", "").lower()
+        return "private" not in control and "no-store" not in control
+
+    def store(self, key, response):
+        # A view's own ETag is kept, so that its conditional GET and ours agree.
+        etag = response.get("ETag") or f'"{hashlib.blake2b(response.content, digest_size=12).hexdigest()}"'
+        headers = [(k, v) for k, v in response.items() if k.lower() not in _SKIP_HEADERS]
+        entry = (response.content, headers, etag)
+        self.cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
+        return entry
+
+    def respond(self, request, entry):
+        content, headers, etag = entry
+        if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        response["ETag"] = etag
+        if "Cache-Control" not in response:
+            patch_cache_control(response, no_cache=True)
+        if response.status_code == 304:
+            del response["Content-Type"]
+        return response
