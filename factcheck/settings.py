@@ -262,5 +262,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# JSON backups (manage.py backup) keep timestamps to the microsecond.
+SERIALIZATION_MODULES = {"json": "factcheck.exact_json"}
 # Seconds a client is asked to wait (Retry-After) when the database is unreachable.
 OUTAGE_RETRY_AFTER = env_int("OUTAGE_RETRY_AFTER", 30, minimum=1)
