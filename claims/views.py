@@ -1,18 +1,301 @@
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+"""The readers' site: public pages only, no login. Each page runs a fixed number of queries (see
+the selectors) and only ever shows published material (retracted verdicts keep their page)."""
 
-from claims.models import Claim, Claimant, Topic
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_response_headers
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from claims import selectors
+from claims.claimreview import claim_review, rating_bounds, to_script_json
+from claims.forms import ClaimFilterForm
+from claims.models import Claim, Rating
+from claims.search import is_postgres, python_snippet, search, with_snippets
+
+PAGE_SIZE = 20
 
 
+def cdn_cached(view):
+    """Cache headers fit for a CDN for anonymous readers; logged-in staff get their own, uncached
+    copy (nothing staff-only is shown, but their session cookie must never be shared)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        elif response.status_code == 200 and not response.has_header("Cache-Control"):
+            patch_cache_control(response, public=True, max_age=60, s_maxage=300)
+        return response
+
+    return require_safe(wrapper)
+
+
+def paginate(queryset, page_number, per_page=PAGE_SIZE):
+    """A page of `queryset` and an error message when the page does not exist (then the nearest
+    page is shown). Two queries: the count and the page."""
+    paginator = Paginator(queryset, per_page)
+    number = page_number or 1
+    if number > paginator.num_pages:
+        message = _("There is no page %(page)d; the last page is %(last)d.") % {
+            "page": number,
+            "last": paginator.num_pages,
+        }
+        return paginator.page(paginator.num_pages), message
+    return paginator.page(number), ""
+
+
+def page_number_of(request):
+    """The ?page= value, or (None, message) when it is not a page number."""
+    raw = request.GET.get("page", "")
+    if raw == "":
+        return 1, ""
+    try:
+        number = int(raw)
+    except ValueError:
+        return 1, _("The page must be a whole number; showing the first page.")
+    if number < 1:
+        return 1, _("The page must be 1 or more; showing the first page.")
+    return number, ""
+
+
+@cdn_cached
+def home(request):
+    all_ratings = selectors.ratings()
+    counts = selectors.rating_counts()
+    return render(
+        request,
+        "claims/home.html",
+        {
+            "latest": selectors.latest_claims(6),
+            "veracity": selectors.distribution(all_ratings, counts, Rating.Scale.VERACITY),
+            "pledges": selectors.distribution(all_ratings, counts, Rating.Scale.PLEDGE),
+            "topics": selectors.featured_topics(),
+        },
+    )
+
+
+@cdn_cached
+def claim_list(request):
+    form = ClaimFilterForm(request.GET, choices=selectors.filter_choices())
+    values = form.values()
+    sort = form.sort_order(values)
+    claims = form.apply(selectors.published_claims(), values)
+    query = values.get("q", "")
+    if query:
+        claims = with_snippets(search(claims, query), query)
+    if sort == form.SORT_OLDEST:
+        claims = claims.order_by("verdict__published_at", "pk")
+    elif sort == form.SORT_NEWEST:
+        claims = claims.order_by("-verdict__published_at", "-pk")
+    page, page_error = paginate(claims, values.get("page"))
+    rows = list(page.object_list)
+    if query and not is_postgres():
+        for claim in rows:
+            claim.snippet = python_snippet(claim.text, query)
+    errors = [e for field in form.errors.values() for e in field]
+    if page_error:
+        errors.append(page_error)
+    return render(
+        request,
+        "claims/claim_list.html",
+        {
+            "form": form,
+            "page": page,
+            "claims": rows,
+            "query": query,
+            "sort": sort,
+            "errors": errors,
+            "active_filters": form.active_filters(values),
+            "filtered": bool(set(values) - {"page", "sort"}),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_safe
 def claim_detail(request, slug):
-    claim = get_object_or_404(Claim.objects.public().select_related("claimant", "verdict__rating"), slug=slug)
-    return render(request, "claims/claim_detail.html", {"claim": claim})
+    stamp = selectors.claim_stamp(slug)
+    if stamp is None:
+        raise Http404(_("No published claim at this address."))
+    etag, last_modified = stamp
+    staff = request.user.is_authenticated
+    if not staff:
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified.timestamp())
+        if not_modified is not None:
+            patch_cache_control(not_modified, public=True, max_age=60, s_maxage=300)
+            return not_modified
+    claim = selectors.claim_for_page(slug)
+    verdict = claim.verdict
+    context = {
+        "claim": claim,
+        "verdict": verdict,
+        "appearances": list(claim.appearances.all()),
+        "evidence": list(verdict.evidence.all()),
+        "corrections": list(verdict.corrections.all()),
+        "topics": list(claim.topics.all()),
+        "related": selectors.related_claims(claim),
+        "retracted": verdict.status == verdict.Status.RETRACTED,
+    }
+    context["first_appearance"] = next((a for a in context["appearances"] if a.is_first), None)
+    if not context["retracted"]:
+        # A retracted verdict is no longer a review anyone should index.
+        context["jsonld"] = to_script_json(claim_review(claim, bounds=rating_bounds()))
+    response = render(request, "claims/claim_detail.html", context)
+    if staff:
+        patch_cache_control(response, private=True, no_store=True)
+    else:
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+        patch_cache_control(response, public=True, max_age=60, s_maxage=300)
+    return response
 
 
+@cdn_cached
 def claimant_detail(request, slug):
-    raise Http404
+    claimant = selectors.claimant_with_claims(slug)
+    if claimant is None:
+        raise Http404(_("No claimant with published checks at this address."))
+    number, page_error = page_number_of(request)
+    theirs = Claim.objects.published().filter(claimant=claimant)
+    all_ratings = selectors.ratings()
+    counts = selectors.rating_counts(theirs)
+    page, out_of_range = paginate(selectors.published_claims().filter(claimant=claimant), number)
+    return render(
+        request,
+        "claims/claimant_detail.html",
+        {
+            "claimant": claimant,
+            "record": selectors.distribution(all_ratings, counts, Rating.Scale.VERACITY),
+            "tracker": selectors.distribution(all_ratings, counts, Rating.Scale.PLEDGE),
+            "pledges": selectors.claimant_pledges(claimant),
+            "page": page,
+            "claims": list(page.object_list),
+            "errors": [e for e in (page_error, out_of_range) if e],
+        },
+    )
 
 
+@cdn_cached
 def topic_detail(request, slug):
-    get_object_or_404(Topic, slug=slug)
-    raise Http404
+    topic = selectors.topic_with_claims(slug)
+    if topic is None:
+        raise Http404(_("No topic at this address."))
+    number, page_error = page_number_of(request)
+    theirs = Claim.objects.published().filter(topics=topic)
+    all_ratings = selectors.ratings()
+    counts = selectors.rating_counts(theirs)
+    page, out_of_range = paginate(selectors.published_claims().filter(topics=topic), number)
+    return render(
+        request,
+        "claims/topic_detail.html",
+        {
+            "topic": topic,
+            "veracity": selectors.distribution(all_ratings, counts, Rating.Scale.VERACITY),
+            "pledges": selectors.distribution(all_ratings, counts, Rating.Scale.PLEDGE),
+            "page": page,
+            "claims": list(page.object_list),
+            "errors": [e for e in (page_error, out_of_range) if e],
+        },
+    )
+
+
+@cdn_cached
+def ratings(request):
+    all_ratings = selectors.ratings()
+    counts = selectors.rating_counts()
+    for rating in all_ratings:
+        rating.n_claims = counts.get(rating.pk, 0)
+    return render(
+        request,
+        "claims/ratings.html",
+        {
+            "veracity": [r for r in all_ratings if r.scale == Rating.Scale.VERACITY],
+            "pledge": [r for r in all_ratings if r.scale == Rating.Scale.PLEDGE],
+        },
+    )
+
+
+@cdn_cached
+def corrections(request):
+    number, page_error = page_number_of(request)
+    page, out_of_range = paginate(selectors.public_corrections(), number)
+    return render(
+        request,
+        "claims/corrections.html",
+        {
+            "page": page,
+            "corrections": list(page.object_list),
+            "errors": [e for e in (page_error, out_of_range) if e],
+        },
+    )
+
+
+@cdn_cached
+def about(request):
+    return render(request, "pages/about.html")
+
+
+@cdn_cached
+def contact(request):
+    claim = None
+    slug = request.GET.get("claim", "")
+    if slug:
+        claim = Claim.objects.public().filter(slug=slug).only("title", "slug").first()
+    return render(request, "pages/contact.html", {"claim": claim})
+
+
+@require_safe
+def rating_styles(request):
+    """Badge colours from the Rating rows, as a stylesheet: no inline style is ever needed, and
+    the text colour is whichever of near-black or white contrasts more with the badge colour."""
+    rules = []
+    for rating in selectors.ratings():
+        text = contrast_text(rating.colour)
+        rules.append(
+            f".rating--{rating.slug}{{background-color:{rating.colour};color:{text};border-color:{rating.colour}}}"
+        )
+        rules.append(f".rating-key--{rating.slug}{{background-color:{rating.colour}}}")
+    body = "\n".join(rules) + "\n"
+    etag = quote_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    not_modified = get_conditional_response(request, etag=etag)
+    response = not_modified or HttpResponse(body, content_type="text/css; charset=utf-8")
+    response["ETag"] = etag
+    patch_response_headers(response, cache_timeout=300)
+    patch_cache_control(response, public=True)
+    return response
+
+
+def relative_luminance(colour):
+    def channel(hex_pair):
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a, b):
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def contrast_text(colour):
+    dark, light = "#111111", "#ffffff"
+    return light if contrast_ratio(colour, light) >= contrast_ratio(colour, dark) else dark
+
+
+@require_safe
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Allow: /", "", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}"]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=3600)
+    return response

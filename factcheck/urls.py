@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from claims.sitemaps import SITEMAPS
+from claims.views import robots_txt
 from factcheck import health
 from factcheck.accounts import EditorLoginForm
 
@@ -12,6 +15,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("api/v1/", include("claims.api.urls")),
     path("", include("claims.urls")),
 ]

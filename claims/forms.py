@@ -1,0 +1,125 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import Claim
+from claims.search import MAX_QUERY_LENGTH
+
+
+class ClaimFilterForm(forms.Form):
+    """The filters of the claims list, read from the query string so that every state is a URL.
+    A bad value is reported and ignored; the other filters still apply."""
+
+    SORT_NEWEST, SORT_OLDEST, SORT_RELEVANCE = "newest", "oldest", "relevance"
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={"max_length": _("The search is too long: at most %(limit_value)d characters.")},
+    )
+    rating = forms.ChoiceField(label=_("Rating"), required=False)
+    claimant = forms.ChoiceField(label=_("Claimant"), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Statements and pledges")), *Claim.Kind.choices]
+    )
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    date_from = forms.DateField(
+        label=_("Made on or after"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("“From” must be a date written as YYYY-MM-DD.")},
+    )
+    date_to = forms.DateField(
+        label=_("Made on or before"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("“To” must be a date written as YYYY-MM-DD.")},
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[(SORT_NEWEST, _("Newest first")), (SORT_OLDEST, _("Oldest first")), (SORT_RELEVANCE, _("Best match"))],
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("The page must be a whole number."),
+            "min_value": _("The page must be 1 or more."),
+        },
+    )
+
+    def __init__(self, data, *, choices):
+        super().__init__(data)
+        self.fields["rating"].choices = [("", _("Any rating"))] + [
+            (r.slug, f"{r.label} ({r.get_scale_display().lower()})") for r in choices["ratings"]
+        ]
+        self.fields["claimant"].choices = [("", _("Anyone"))] + [(c.slug, c.name) for c in choices["claimants"]]
+        self.fields["topic"].choices = [("", _("Any topic"))] + [(t.slug, t.name) for t in choices["topics"]]
+        self.fields["language"].choices = [("", _("Any language"))] + [(code, code) for code in choices["languages"]]
+        unknown = _("There is no %(what)s “%(value)s”, so that filter was ignored.")
+        for name, what in (
+            ("rating", _("rating")),
+            ("claimant", _("claimant with published checks")),
+            ("topic", _("topic with published checks")),
+            ("kind", _("kind")),
+            ("language", _("claim language")),
+            ("sort", _("sort order")),
+        ):
+            self.fields[name].error_messages["invalid_choice"] = unknown % {"what": what, "value": "%(value)s"}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("“To” is before “From”, so the date range was ignored."))
+            data.pop("date_from", None)
+        return data
+
+    def values(self):
+        """The valid filters (invalid ones are left out, so they do not apply)."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+    def sort_order(self, values):
+        sort = values.get("sort") or (self.SORT_RELEVANCE if values.get("q") else self.SORT_NEWEST)
+        if sort == self.SORT_RELEVANCE and not values.get("q"):
+            return self.SORT_NEWEST
+        return sort
+
+    @staticmethod
+    def apply(queryset, values):
+        conditions = Q()
+        lookups = {
+            "rating": "verdict__rating__slug",
+            "claimant": "claimant__slug",
+            "topic": "topics__slug",
+            "kind": "kind",
+            "language": "language",
+            "date_from": "made_on__gte",
+            "date_to": "made_on__lte",
+        }
+        for name, lookup in lookups.items():
+            if name in values:
+                conditions &= Q(**{lookup: values[name]})
+        if "topic" in values:
+            # Through the many-to-many a claim could repeat; a subquery keeps rows unique.
+            return queryset.filter(pk__in=Claim.objects.filter(conditions).values("pk"))
+        return queryset.filter(conditions)
+
+    def active_filters(self, values):
+        """(label, value shown) of each filter in force, for the "showing…" line."""
+        shown = []
+        for name in ("rating", "claimant", "topic", "kind", "language", "date_from", "date_to"):
+            if name in values:
+                value = values[name]
+                label = (
+                    dict(self.fields[name].choices).get(value, value)
+                    if hasattr(self.fields[name], "choices")
+                    else value
+                )
+                shown.append((self.fields[name].label, label))
+        return shown
