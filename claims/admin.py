@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -20,7 +20,16 @@ admin.site.index_title = _("Claims, verdicts and sources")
 
 
 def _error_text(exc):
-    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    # Django raises a bare PermissionDenied (no text) when a view-only user posts a change form.
+    return str(exc) or _("You do not have permission to change this.")
+
+
+class EditorialMedia:
+    """The small stylesheet for the workflow buttons, rating swatches and wide title columns."""
+
+    css = {"all": ["admin-extra/editorial.css"]}
 
 
 class VersionedForm(forms.ModelForm):
@@ -38,13 +47,15 @@ class VersionedForm(forms.ModelForm):
         cleaned = super().clean()
         expected = cleaned.get("expected_version")
         model = type(self.instance)
-        if self.instance.pk and expected is not None:
-            if not model.objects.filter(pk=self.instance.pk, version=expected).exists():
-                raise ValidationError(
-                    _("Someone else changed this record while you were editing it. Copy your changes, "
-                      "reload the page to see theirs, then make yours again."),
-                    code="edit_conflict",
-                )
+        stale = self.instance.pk and expected is not None
+        if stale and not model.objects.filter(pk=self.instance.pk, version=expected).exists():
+            raise ValidationError(
+                _(
+                    "Someone else changed this record while you were editing it. Copy your changes, "
+                    "reload the page to see theirs, then make yours again."
+                ),
+                code="edit_conflict",
+            )
         return cleaned
 
 
@@ -98,16 +109,60 @@ class RatingAdmin(SimpleHistoryAdmin):
     search_fields = ["label"]
     prepopulated_fields = {"slug": ["label"]}
 
-    @admin.display(description=_("colour"))
+    Media = EditorialMedia
+
+    @admin.display(description=_("colour"), ordering="colour")
     def colour_swatch(self, obj):
-        return format_html('<span class="rating-swatch" data-colour="{}">{}</span>', obj.colour, obj.colour)
+        return rating_swatch(obj.colour, format_html("<code>{}</code>", obj.colour))
+
+
+def rating_swatch(colour, text):
+    """A coloured square before the text. The colour is an SVG presentation attribute, not a style,
+    so the strict CSP (no inline style) holds."""
+    return format_html(
+        '<span class="rating-swatch"><svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">'
+        '<rect width="14" height="14" rx="3" fill="{}"/></svg>{}</span>',
+        colour,
+        text,
+    )
 
 
 # --- Claims --------------------------------------------------------------------------------------
 
 
-class AppearanceInline(admin.TabularInline):
+class AppearanceFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # The database allows one first appearance per claim; checked here too because two new rows
+        # of the same form are not compared with each other before they are saved.
+        firsts = [f for f in self.forms if f.cleaned_data.get("is_first") and not self._should_delete_form(f)]
+        if len(firsts) > 1:
+            raise ValidationError(_("Only one appearance can be the first."), code="one_first_appearance")
+
+
+class LockedWhenPublicInline(admin.TabularInline):
+    """Rows of a public claim or verdict (appearances, evidence) are for reviewers only, like the
+    record itself."""
+
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
+
+    def _editable(self, request, obj):
+        public = obj.is_public if isinstance(obj, Verdict) else (obj is not None and _public_verdict(obj))
+        return not public or services.can_publish(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
+
+
+class AppearanceInline(LockedWhenPublicInline):
     model = Appearance
+    formset = AppearanceFormSet
     extra = 1
     autocomplete_fields = ["source"]
     fields = ["source", "quote", "seen_on", "is_first"]
@@ -116,7 +171,18 @@ class AppearanceInline(admin.TabularInline):
 class ClaimForm(VersionedForm):
     class Meta:
         model = Claim
-        fields = ["title", "slug", "text", "kind", "claimant", "unattributed", "made_on", "made_at", "language", "topics"]
+        fields = [
+            "title",
+            "slug",
+            "text",
+            "kind",
+            "claimant",
+            "unattributed",
+            "made_on",
+            "made_at",
+            "language",
+            "topics",
+        ]
 
 
 def _apply_to_verdicts(modeladmin, request, verdicts, action, done_message, **kwargs):
@@ -129,6 +195,17 @@ def _apply_to_verdicts(modeladmin, request, verdicts, action, done_message, **kw
             modeladmin.message_user(request, f"“{verdict}”: {_error_text(exc)}", messages.ERROR)
     if done:
         modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+
+
+def _public_verdict(claim):
+    verdict = getattr(claim, "verdict", None) if claim.pk else None
+    return verdict is not None and verdict.is_public
+
+
+def _claim_from_request(request):
+    """The claim a new verdict is for, from the form or the "Write the verdict" link (?claim=)."""
+    pk = request.POST.get("claim") or request.GET.get("claim") or ""
+    return Claim.objects.filter(pk=pk).first() if pk.isdigit() else None
 
 
 def _claim_verdicts(queryset):
@@ -155,8 +232,15 @@ class ClaimAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     form = ClaimForm
     list_display = ["title", "claimant", "kind", "made_on", "status", "rating", "updated_at"]
     list_select_related = ["claimant", "verdict__rating"]
-    list_filter = [StatusFilter, ("verdict__rating", admin.RelatedOnlyFieldListFilter), "kind",
-                   ("claimant", admin.RelatedOnlyFieldListFilter), "topics", "made_on", "language"]
+    list_filter = [
+        StatusFilter,
+        ("verdict__rating", admin.RelatedOnlyFieldListFilter),
+        "kind",
+        ("claimant", admin.RelatedOnlyFieldListFilter),
+        "topics",
+        "made_on",
+        "language",
+    ]
     date_hierarchy = "made_on"
     search_fields = ["title", "text", "claimant__name", "slug"]
     autocomplete_fields = ["claimant", "topics"]
@@ -169,6 +253,16 @@ class ClaimAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         (_("Verdict"), {"fields": ["verdict_link", "public_link"]}),
     ]
     actions = ["submit_for_review", "publish", "return_to_draft"]
+    Media = EditorialMedia
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("verdict")
+
+    def has_change_permission(self, request, obj=None):
+        # The service refuses it too; this makes the page read-only instead of failing on save.
+        if obj is not None and _public_verdict(obj) and not services.can_publish(request.user):
+            return False
+        return super().has_change_permission(request, obj)
 
     @admin.display(description=_("status"), ordering="verdict__status")
     def status(self, obj):
@@ -178,14 +272,14 @@ class ClaimAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("rating"), ordering="verdict__rating__label")
     def rating(self, obj):
         verdict = getattr(obj, "verdict", None)
-        return verdict.rating.label if verdict and verdict.rating else "—"
+        return rating_swatch(verdict.rating.colour, verdict.rating.label) if verdict and verdict.rating else "—"
 
     @admin.display(description=_("verdict"))
     def verdict_link(self, obj):
         verdict = getattr(obj, "verdict", None) if obj.pk else None
         if verdict:
             url = reverse("admin:claims_verdict_change", args=[verdict.pk])
-            return format_html('<a href="{}">{} ({})</a>', url, _("Edit the verdict"), verdict.get_status_display())
+            return format_html('<a href="{}">{} ({})</a>', url, _("Open the verdict"), verdict.get_status_display())
         if obj.pk:
             url = reverse("admin:claims_verdict_add") + f"?claim={obj.pk}"
             return format_html('<a href="{}">{}</a>', url, _("Write the verdict"))
@@ -212,18 +306,33 @@ class ClaimAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Submit the verdicts for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
-        _apply_to_verdicts(self, request, _claim_verdicts(queryset), services.verdict_submit_for_review,
-                           lambda n: ngettext("%d verdict submitted for review.", "%d verdicts submitted for review.", n) % n)
+        _apply_to_verdicts(
+            self,
+            request,
+            _claim_verdicts(queryset),
+            services.verdict_submit_for_review,
+            lambda n: ngettext("%d verdict submitted for review.", "%d verdicts submitted for review.", n) % n,
+        )
 
     @admin.action(description=_("Publish the verdicts"), permissions=["publish"])
     def publish(self, request, queryset):
-        _apply_to_verdicts(self, request, _claim_verdicts(queryset), services.verdict_publish,
-                           lambda n: ngettext("%d verdict published.", "%d verdicts published.", n) % n)
+        _apply_to_verdicts(
+            self,
+            request,
+            _claim_verdicts(queryset),
+            services.verdict_publish,
+            lambda n: ngettext("%d verdict published.", "%d verdicts published.", n) % n,
+        )
 
     @admin.action(description=_("Send the verdicts back to draft"), permissions=["change"])
     def return_to_draft(self, request, queryset):
-        _apply_to_verdicts(self, request, _claim_verdicts(queryset), services.verdict_return_to_draft,
-                           lambda n: ngettext("%d verdict sent back to draft.", "%d verdicts sent back to draft.", n) % n)
+        _apply_to_verdicts(
+            self,
+            request,
+            _claim_verdicts(queryset),
+            services.verdict_return_to_draft,
+            lambda n: ngettext("%d verdict sent back to draft.", "%d verdicts sent back to draft.", n) % n,
+        )
 
     def has_publish_permission(self, request):
         return services.can_publish(request.user)
@@ -232,23 +341,11 @@ class ClaimAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 # --- Verdicts ------------------------------------------------------------------------------------
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(LockedWhenPublicInline):
     model = Evidence
     extra = 1
     autocomplete_fields = ["source"]
     fields = ["source", "note", "position"]
-
-    def _editable(self, request, obj):
-        return obj is None or not obj.is_public or services.can_publish(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._editable(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._editable(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._editable(request, obj)
 
 
 class CorrectionInline(admin.TabularInline):
@@ -268,14 +365,19 @@ class CorrectionInline(admin.TabularInline):
 
 class VerdictForm(VersionedForm):
     correction_kind = forms.ChoiceField(
-        label=_("Kind of change"), required=False,
+        label=_("Kind of change"),
+        required=False,
         choices=[("", "—")] + [c for c in Correction.Kind.choices if c[0] != Correction.Kind.RETRACTION],
         help_text=_("For a published verdict: a rating change is recorded as such automatically."),
     )
     public_note = forms.CharField(
-        label=_("Public note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Needed to change the rating or conclusion of a published verdict (shown to readers as a "
-                    "correction), and to retract one (shown as the reason)."),
+        label=_("Public note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Needed to change the rating or conclusion of a published verdict (shown to readers as a "
+            "correction), and to retract one (shown as the reason)."
+        ),
     )
 
     class Meta:
@@ -286,13 +388,21 @@ class VerdictForm(VersionedForm):
         cleaned = super().clean()
         claim, rating = cleaned.get("claim"), cleaned.get("rating")
         if claim and rating and rating.scale != claim.rating_scale:
-            self.add_error("rating", _("A %(kind)s takes a rating from the %(scale)s scale.") % {
-                "kind": claim.get_kind_display().lower(), "scale": Rating.Scale(claim.rating_scale).label.lower()})
-        instance = self.instance
-        if instance.pk and instance.status == Verdict.Status.PUBLISHED and not cleaned.get("public_note", "").strip():
-            if "rating" in self.changed_data or "conclusion" in self.changed_data:
-                self.add_error("public_note", _("This verdict is published: changing its rating or conclusion is a "
-                                                "public correction. Say what changed and why."))
+            self.add_error(
+                "rating",
+                _("A %(kind)s takes a rating from the %(scale)s scale.")
+                % {"kind": claim.get_kind_display().lower(), "scale": Rating.Scale(claim.rating_scale).label.lower()},
+            )
+        published = self.instance.pk and self.instance.status == Verdict.Status.PUBLISHED
+        corrected = "rating" in self.changed_data or "conclusion" in self.changed_data
+        if published and corrected and not cleaned.get("public_note", "").strip():
+            self.add_error(
+                "public_note",
+                _(
+                    "This verdict is published: changing its rating or conclusion is a "
+                    "public correction. Say what changed and why."
+                ),
+            )
         return cleaned
 
 
@@ -300,27 +410,54 @@ class VerdictForm(VersionedForm):
 class VerdictAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     form = VerdictForm
     change_form_template = "admin/claims/verdict/change_form.html"
-    list_display = ["claim", "rating", "status", "author", "reviewer", "published_at", "updated_at"]
+    list_display = ["claim", "rating_badge", "status", "author", "reviewer", "published_at"]
     list_select_related = ["claim", "rating", "author", "reviewer"]
     list_filter = ["status", ("rating", admin.RelatedOnlyFieldListFilter), "claim__kind", "published_at"]
     search_fields = ["claim__title", "claim__text", "conclusion"]
     autocomplete_fields = ["claim"]
     date_hierarchy = "published_at"
     inlines = [EvidenceInline, CorrectionInline]
-    readonly_fields = ["status", "author", "reviewer", "submitted_at", "published_at", "retracted_at",
-                       "retraction_note", "public_link"]
+    readonly_fields = [
+        "status",
+        "author",
+        "reviewer",
+        "submitted_at",
+        "published_at",
+        "retracted_at",
+        "retraction_note",
+        "public_link",
+    ]
     actions = ["submit_for_review", "publish", "return_to_draft"]
+    Media = EditorialMedia
 
     def get_fieldsets(self, request, obj=None):
+        workflow = ["status", "author", "reviewer", "submitted_at", "published_at", "public_link"]
+        if obj and obj.status == Verdict.Status.RETRACTED:
+            workflow += ["retracted_at", "retraction_note"]
         fieldsets = [
             (None, {"fields": ["claim", "rating", "conclusion", "analysis", "expected_version"]}),
-            (_("Workflow"), {"fields": ["status", "author", "reviewer", "submitted_at", "published_at", "public_link"]}),
+            (_("Workflow"), {"fields": workflow}),
         ]
-        if obj and obj.is_public:
+        # Only someone who may correct or retract sees the fields for it.
+        if obj and obj.status == Verdict.Status.PUBLISHED and services.can_publish(request.user):
             fieldsets.insert(1, (_("Correction or retraction"), {"fields": ["correction_kind", "public_note"]}))
-        if obj and obj.status == Verdict.Status.RETRACTED:
-            fieldsets[-1][1]["fields"] += ["retracted_at", "retraction_note"]
         return fieldsets
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("claim")
+
+    def get_inlines(self, request, obj):
+        # Corrections exist only once a verdict has been public.
+        return self.inlines if obj and obj.is_public else [EvidenceInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        claim = obj.claim if obj else _claim_from_request(request)
+        if claim and "rating" in form.base_fields:
+            # Offer only the ratings of the scale that fits the claim (veracity or pledge status).
+            field = form.base_fields["rating"]
+            field.queryset = field.queryset.filter(scale=claim.rating_scale)
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
@@ -336,6 +473,10 @@ class VerdictAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
             return False
         return allowed
 
+    @admin.display(description=_("rating"), ordering="rating__label")
+    def rating_badge(self, obj):
+        return rating_swatch(obj.rating.colour, obj.rating.label) if obj.rating else "—"
+
     @admin.display(description=_("public page"))
     def public_link(self, obj):
         if obj.pk and obj.is_public:
@@ -348,7 +489,9 @@ class VerdictAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         services.verdict_save(
-            verdict=obj, by=request.user, expected_version=form.cleaned_data.get("expected_version"),
+            verdict=obj,
+            by=request.user,
+            expected_version=form.cleaned_data.get("expected_version"),
             correction_kind=form.cleaned_data.get("correction_kind", ""),
             # On "retract" the note is the retraction's reason, not a correction of the text.
             correction_note="" if "_retract" in request.POST else form.cleaned_data.get("public_note", ""),
@@ -374,31 +517,79 @@ class VerdictAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     def _workflow_buttons(self, request):
         note = request.POST.get("public_note", "")
         return [
-            ("_submit_review", services.verdict_submit_for_review, {}, _("Submitted for review. A reviewer can now publish it.")),
+            (
+                "_submit_review",
+                services.verdict_submit_for_review,
+                {},
+                _("Submitted for review. A reviewer can now publish it."),
+            ),
             ("_return_draft", services.verdict_return_to_draft, {}, _("Sent back to draft.")),
             ("_publish", services.verdict_publish, {}, _("Published. It is now on the public site.")),
-            ("_retract", services.verdict_retract, {"note": note}, _("Retracted. The public page now says so, with your note.")),
+            (
+                "_retract",
+                services.verdict_retract,
+                {"note": note},
+                _("Retracted. The public page now says so, with your note."),
+            ),
         ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["verdict"] = obj
-        context["can_publish"] = services.can_publish(request.user)
+        if obj and self.has_change_permission(request, obj):
+            context["workflow_buttons"], context["workflow_hint"] = self._workflow(request, obj)
+        # One verdict per claim, written from the claim's page: "add another" leads nowhere useful.
+        context["show_save_and_add_another"] = False
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _workflow(self, request, verdict):
+        """The workflow buttons (name, label, css class) this user may use on this verdict now, and
+        a hint on what happens next."""
+        reviewer = services.can_publish(request.user)
+        is_author = verdict.author_id == request.user.pk
+        if verdict.status == Verdict.Status.DRAFT:
+            return [("_submit_review", _("Save and submit for review"), "default")], _(
+                "When the verdict is ready, submit it: a reviewer other than its author then publishes it."
+            )
+        if verdict.status == Verdict.Status.IN_REVIEW:
+            buttons = [("_return_draft", _("Send back to draft"), "")] if reviewer or is_author else []
+            if reviewer and not is_author:
+                return [("_publish", _("Save and publish"), "default"), *buttons], ""
+            return buttons, _("A reviewer other than its author publishes it.")
+        if verdict.status == Verdict.Status.PUBLISHED and reviewer:
+            return [("_retract", _("Retract"), "danger")], _(
+                "To retract it, write the reason in “Public note” above: readers see it on the claim's page."
+            )
+        return [], ""
 
     @admin.action(description=_("Submit for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
-        _apply_to_verdicts(self, request, queryset.select_related("claim", "rating"), services.verdict_submit_for_review,
-                           lambda n: ngettext("%d verdict submitted for review.", "%d verdicts submitted for review.", n) % n)
+        _apply_to_verdicts(
+            self,
+            request,
+            queryset.select_related("claim", "rating"),
+            services.verdict_submit_for_review,
+            lambda n: ngettext("%d verdict submitted for review.", "%d verdicts submitted for review.", n) % n,
+        )
 
     @admin.action(description=_("Publish"), permissions=["publish"])
     def publish(self, request, queryset):
-        _apply_to_verdicts(self, request, queryset.select_related("claim", "rating"), services.verdict_publish,
-                           lambda n: ngettext("%d verdict published.", "%d verdicts published.", n) % n)
+        _apply_to_verdicts(
+            self,
+            request,
+            queryset.select_related("claim", "rating"),
+            services.verdict_publish,
+            lambda n: ngettext("%d verdict published.", "%d verdicts published.", n) % n,
+        )
 
     @admin.action(description=_("Send back to draft"), permissions=["change"])
     def return_to_draft(self, request, queryset):
-        _apply_to_verdicts(self, request, queryset.select_related("claim", "rating"), services.verdict_return_to_draft,
-                           lambda n: ngettext("%d verdict sent back to draft.", "%d verdicts sent back to draft.", n) % n)
+        _apply_to_verdicts(
+            self,
+            request,
+            queryset.select_related("claim", "rating"),
+            services.verdict_return_to_draft,
+            lambda n: ngettext("%d verdict sent back to draft.", "%d verdicts sent back to draft.", n) % n,
+        )
 
     def has_publish_permission(self, request):
         return services.can_publish(request.user)
@@ -411,7 +602,16 @@ class CorrectionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "created_at"]
     search_fields = ["note", "verdict__claim__title"]
     date_hierarchy = "created_at"
-    readonly_fields = ["verdict", "kind", "note", "old_rating", "new_rating", "old_conclusion", "created_at", "created_by"]
+    readonly_fields = [
+        "verdict",
+        "kind",
+        "note",
+        "old_rating",
+        "new_rating",
+        "old_conclusion",
+        "created_at",
+        "created_by",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -440,7 +640,9 @@ class APIKeyAdmin(admin.ModelAdmin):
             obj.hashed_key = APIKey.hash(raw_key)
             self.message_user(
                 request,
-                _("The key for %(name)s is %(key)s — copy it now: it is stored only as a hash and will not be shown again.")
+                _(
+                    "The key for %(name)s is %(key)s — copy it now: it is stored only as a hash and will not be shown again."
+                )
                 % {"name": obj.name, "key": raw_key},
                 messages.WARNING,
             )
