@@ -1,0 +1,48 @@
+"""`manage.py check --deploy` reports nothing with the production environment of README "Deploying"."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k7#Qp2vZ9xL!mR4tW8yB1nC6dF0gH3jK5sA-eU7iO2pX9zV4qT",
+    "ALLOWED_HOSTS": "factcheck.example",
+    "CSRF_TRUSTED_ORIGINS": "https://factcheck.example",
+    "SITE_URL": "https://factcheck.example",
+    "SECURE_HSTS_PRELOAD": "1",
+    "STATIC_MANIFEST": "0",
+}
+
+
+def _check_deploy(**overrides):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "OTP_REQUIRED_FOR_REVIEWERS")
+    }
+    env.update(PRODUCTION_ENV, **overrides)
+    return subprocess.run(  # noqa: S603 - our own manage.py with this interpreter
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_check_deploy_reports_nothing_in_production():
+    result = _check_deploy()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (1 silenced)." in result.stdout
+
+
+def test_check_deploy_names_what_is_missing_when_https_is_turned_off():
+    result = _check_deploy(SECURE_SSL_REDIRECT="0", SECURE_HSTS_SECONDS="0")
+    assert result.returncode == 1
+    assert "security.W004" in result.stderr  # HSTS
+    assert "security.W008" in result.stderr  # HTTPS redirect
