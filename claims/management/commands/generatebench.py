@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from claims.models import Appearance, Claim, Claimant, Correction, Evidence, Rating, Topic, Verdict
+from claims.services import content_version_bump
 from sources.models import Publisher, Source, normalize_url
 
 PREFIX = "gen-"
@@ -203,6 +204,8 @@ class Command(BaseCommand):
             if Claim.objects.filter(slug__startswith=PREFIX).exists():
                 raise CommandError("Generated claims already exist; run with --flush to replace them.")
             Generator(claims, seed, progress=Progress()).run()
+            # Public content changed: cached pages of the earlier data must not be served.
+            content_version_bump()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

@@ -1,0 +1,493 @@
+"""`make bench`: serve the site with gunicorn and production settings on a PostgreSQL database of
+BENCH_CLAIMS generated claims, drive every public endpoint with wrk (cold and warm) next to two
+references (the floor and stock DRF), and write bench/results/<timestamp>.md and .json.
+
+Environment (all optional):
+  BENCH_CLAIMS       published claims to generate (100000)
+  BENCH_DATABASE_URL postgres://postgres@127.0.0.1:5432/factcheck_bench
+  BENCH_CACHE_URL    redis://127.0.0.1:6379/7 (local memory per worker when Redis is not reachable)
+  BENCH_PORT         8200             BENCH_WORKERS  2 x CPU cores
+  BENCH_DURATION     10 (seconds)     BENCH_WARMUP   2 (seconds)
+  BENCH_THREADS      2                BENCH_CONNECTIONS 8
+  BENCH_ONLY         comma-separated endpoint names, to run a subset
+"""
+
+import atexit
+import contextlib
+import datetime
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+COLD_HEADER = "X-Bench-Cold"
+# Endpoints whose warm figure is the cache's; the references are measured uncached only.
+REFERENCES = ("floor", "stock_drf")
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH %d %d %d %d %d %d %d %d %d %d\\n",
+    summary.duration, summary.requests, summary.errors.connect, summary.errors.read,
+    summary.errors.write, summary.errors.status, summary.errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def env(name, default):
+    return os.environ.get(name) or default
+
+
+def fail(message):
+    sys.exit(f"bench: {message}")
+
+
+def log(message):
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+class Config:
+    def __init__(self):
+        self.claims = int(env("BENCH_CLAIMS", "100000"))
+        self.database_url = env("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_bench")
+        self.cache_url = env("BENCH_CACHE_URL", "redis://127.0.0.1:6379/7")
+        self.port = int(env("BENCH_PORT", "8200"))
+        self.workers = int(env("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
+        self.duration = int(env("BENCH_DURATION", "10"))
+        self.warmup = int(env("BENCH_WARMUP", "2"))
+        self.threads = int(env("BENCH_THREADS", "2"))
+        self.connections = int(env("BENCH_CONNECTIONS", "8"))
+        self.only = [n for n in env("BENCH_ONLY", "").split(",") if n]
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    log("installing wrk (apt-get)")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "wrk"], check=False)
+    if not shutil.which("wrk"):
+        subprocess.run([*sudo, "apt-get", "update", "-q"], check=False)
+        subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "wrk"], check=False)
+    if not shutil.which("wrk"):
+        fail("wrk is not installed and apt-get could not install it; install the Debian package wrk.")
+
+
+def ensure_database(url):
+    """Create the database if it is missing; stop with a clear message when no server answers."""
+    import psycopg
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        fail(f"BENCH_DATABASE_URL must be a postgres:// URL; got {url!r}.")
+    name = parts.path.lstrip("/")
+    admin_url = parts._replace(path="/postgres").geturl()
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                log(f"creating database {name}")
+                conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        fail(
+            f"cannot reach PostgreSQL at {parts.hostname}:{parts.port or 5432} ({exc}).\n"
+            "The benchmark needs a PostgreSQL server; set BENCH_DATABASE_URL=postgres://user@host:port/name."
+        )
+
+
+def redis_reachable(url):
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def django_env(config, cache_url):
+    out = dict(os.environ)
+    out.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "factcheck.bench_settings",
+            "DATABASE_URL": config.database_url,
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-secret-key-not-for-production-" + "x" * 20,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "STATIC_MANIFEST": env("BENCH_STATIC_MANIFEST", "1"),
+            "CONN_MAX_AGE": "600",
+            # TLS ends at the proxy in production; wrk speaks plain HTTP to gunicorn.
+            "SECURE_SSL_REDIRECT": "0",
+            # Throttles stay on (their bookkeeping is part of the cost) but never refuse a bench request.
+            "API_THROTTLE_ANON": "100000000/minute",
+            "API_THROTTLE_PARTNER": "100000000/minute",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONWARNINGS": "ignore",
+        }
+    )
+    out.pop("CACHE_URL", None)
+    out.pop("REDIS_URL", None)
+    if cache_url:
+        out["CACHE_URL"] = cache_url
+    return out
+
+
+def manage(envvars, *args, capture=False):
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=envvars, text=True, capture_output=capture, check=False
+    )
+    if result.returncode:
+        fail(f"manage.py {' '.join(args)} failed:\n{result.stderr if capture else ''}")
+    return result.stdout
+
+
+def probe(envvars, *args):
+    result = subprocess.run(
+        [PYTHON, "-m", "bench.probe", *args], cwd=ROOT, env=envvars, text=True, capture_output=True, check=False
+    )
+    if result.returncode:
+        fail(f"bench.probe {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout.strip().splitlines()[-1]
+
+
+def prepare(config, envvars):
+    ensure_database(config.database_url)
+    manage(envvars, "migrate", "--noinput", "-v0", capture=True)
+    have = int(probe(envvars, "count"))
+    if have != config.claims:
+        log(f"generating {config.claims:,} claims (the database has {have:,})")
+        started = time.monotonic()
+        manage(envvars, "generatebench", "--flush", "--claims", str(config.claims))
+        log(f"generated in {time.monotonic() - started:.1f}s")
+    manage(envvars, "collectstatic", "--noinput", "-v0", capture=True)
+
+
+class Server:
+    def __init__(self, config, envvars, logfile):
+        self.config = config
+        self.envvars = envvars
+        self.logfile = logfile
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "factcheck.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.config.port}",
+                "--workers",
+                str(self.config.workers),
+                "--worker-class",
+                "sync",
+                "--timeout",
+                "120",
+                "--error-logfile",
+                str(self.logfile),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.envvars,
+            start_new_session=True,
+        )
+        atexit.register(self.stop)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                fail(f"gunicorn exited at start-up; see {self.logfile}")
+            try:
+                with urllib.request.urlopen(self.url("/bench/floor/"), timeout=2) as response:  # noqa: S310 - local URL
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.3)
+        fail(f"gunicorn did not answer within 30s; see {self.logfile}")
+
+    def drain(self):
+        """Wait until requests still queued from the last run are served (slow pages keep the
+        workers busy after wrk stops), so that they do not slow the next endpoint down."""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            try:
+                with urllib.request.urlopen(self.url("/bench/floor/"), timeout=30):  # noqa: S310 - local URL
+                    pass
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() - started < 0.05:
+                return
+        log("the server is still busy after 120s")
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.config.port}{path}"
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def worker_rss_mb(self):
+        """Resident memory of each worker (children of the gunicorn master), in MB."""
+        sizes = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+            except OSError:
+                continue
+            if fields.get("PPid", "").strip() == str(self.process.pid):
+                sizes.append(int(fields.get("VmRSS", "0 kB").split()[0]) / 1024)
+        return sizes
+
+
+class MemoryWatch(threading.Thread):
+    def __init__(self, server):
+        super().__init__(daemon=True)
+        self.server = server
+        self.peak = 0.0
+        self.running = True
+
+    def run(self):
+        while self.running:
+            self.peak = max([self.peak, *self.server.worker_rss_mb()])
+            time.sleep(0.25)
+
+    def stop(self):
+        self.running = False
+        self.join()
+        return self.peak
+
+
+def wrk(config, url, *, seconds, cold, script):
+    args = [
+        "wrk",
+        "-t",
+        str(config.threads),
+        "-c",
+        str(config.connections),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+        "-s",
+        script,
+        "--timeout",
+        "10s",
+    ]
+    if cold:
+        args += ["-H", f"{COLD_HEADER}: 1"]
+    result = subprocess.run([*args, url], capture_output=True, text=True, check=False)
+    line = next((x for x in result.stdout.splitlines() if x.startswith("BENCH ")), None)
+    if line is None:
+        fail(f"wrk gave no result for {url}:\n{result.stdout}\n{result.stderr}")
+    duration, requests, connect, read, write, status, timeout, p50, p95, p99 = map(int, line.split()[1:])
+    return {
+        "rps": round(requests / (duration / 1e6), 1),
+        "requests": requests,
+        "p50_ms": round(p50 / 1000, 2),
+        "p95_ms": round(p95 / 1000, 2),
+        "p99_ms": round(p99 / 1000, 2),
+        "errors": connect + read + write + status + timeout,
+        "non_2xx_3xx": status,
+        "socket_errors": connect + read + write + timeout,
+    }
+
+
+def measure(config, server, targets, queries):
+    rows = []
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(LUA)
+        script = fh.name
+    try:
+        for name, path in targets.items():
+            for mode in ("cold",) if name in REFERENCES else ("cold", "warm"):
+                url = server.url(path)
+                if config.warmup:
+                    wrk(config, url, seconds=config.warmup, cold=mode == "cold", script=script)
+                watch = MemoryWatch(server)
+                watch.start()
+                stats = wrk(config, url, seconds=config.duration, cold=mode == "cold", script=script)
+                stats.update(
+                    name=name,
+                    mode=mode,
+                    path=path,
+                    peak_rss_mb=round(watch.stop(), 1),
+                    queries=queries[name][f"{mode}_queries"],
+                    status=queries[name][f"{mode}_status" if mode == "warm" else "status"],
+                )
+                rows.append(stats)
+                server.drain()
+                log(
+                    f"{name:<14} {mode:<4} {stats['rps']:>9.1f} req/s  p95 {stats['p95_ms']:>8.2f} ms  errors {stats['errors']}"
+                )
+    finally:
+        os.unlink(script)
+    floor = next(r["rps"] for r in rows if r["name"] == "floor")
+    stock = next((r["rps"] for r in rows if r["name"] == "stock_drf"), None)
+    for row in rows:
+        row["x_floor"] = round(row["rps"] / floor, 3) if floor else None
+        row["x_stock_drf"] = round(row["rps"] / stock, 1) if stock else None
+    return rows
+
+
+def row_of(rows, name, mode):
+    return next((r for r in rows if r["name"] == name and r["mode"] == mode), None)
+
+
+def check_targets(rows, previous):
+    """The issue's targets, each as (description, met, figure)."""
+    checks = []
+
+    def add(text, row, ok, figure):
+        if row is not None:
+            checks.append({"target": text, "met": bool(ok), "figure": figure})
+
+    def ratio(row, key, minimum):
+        return row is not None and row[key] is not None and row[key] >= minimum
+
+    api = row_of(rows, "api_list", "cold")
+    add("cold API claims list >= 20x stock DRF", api, ratio(api, "x_stock_drf", 20), api and f"{api['x_stock_drf']}x")
+    for name in ("claim", "api_detail"):
+        r = row_of(rows, name, "cold")
+        add(f"cold {name} >= 0.05x floor", r, ratio(r, "x_floor", 0.05), r and f"{r['x_floor']}x")
+    r = row_of(rows, "search", "cold")
+    add("cold search p95 < 50 ms", r, r and r["p95_ms"] < 50, r and f"{r['p95_ms']} ms")
+    for r in rows:
+        if r["mode"] == "warm":
+            add(f"warm {r['name']} >= 0.6x floor", r, ratio(r, "x_floor", 0.6), f"{r['x_floor']}x")
+    errors = sum(r["errors"] for r in rows)
+    checks.append({"target": "zero errors", "met": errors == 0, "figure": str(errors)})
+    if previous:
+        mine = {(r["name"], r["mode"]): r["queries"] for r in rows}
+        theirs = {(r["name"], r["mode"]): r["queries"] for r in previous["rows"]}
+        differ = sorted(f"{n}/{m}" for (n, m), q in mine.items() if (n, m) in theirs and theirs[(n, m)] != q)
+        checks.append(
+            {
+                "target": f"queries per request equal to the run at N={previous['claims']:,}",
+                "met": not differ,
+                "figure": ", ".join(differ) or "all equal",
+            }
+        )
+    return checks
+
+
+def previous_run(claims):
+    """The latest earlier result at a different N, to compare query counts."""
+    for path in sorted(RESULTS.glob("*.json"), reverse=True):
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if data.get("claims") != claims:
+            return data
+    return None
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError, StopIteration):
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def markdown(report):
+    lines = [
+        f"# Benchmark {report['started']}",
+        "",
+        f"- claims: {report['claims']:,} published; machine: {report['machine']}",
+        f"- gunicorn: {report['workers']} sync workers; wrk -t{report['threads']} -c{report['connections']} "
+        f"-d{report['duration']}s (warm-up {report['warmup']}s); cache: {report['cache']}",
+        "",
+        "| endpoint | mode | req/s | p50 ms | p95 ms | p99 ms | errors | queries | peak worker MB | x floor | x stock DRF |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in report["rows"]:
+        lines.append(
+            f"| {r['name']} | {r['mode']} | {r['rps']:,.1f} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
+            f"{r['errors']} | {r['queries']} | {r['peak_rss_mb']} | {r['x_floor']} | {r['x_stock_drf']} |"
+        )
+    lines += ["", "| target | met | figure |", "| --- | --- | --- |"]
+    lines += [f"| {c['target']} | {'yes' if c['met'] else 'NO'} | {c['figure']} |" for c in report["checks"]]
+    lines += ["", "Endpoints:", ""] + [f"- {name}: `{path}`" for name, path in report["targets"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    config = Config()
+    os.chdir(ROOT)
+    ensure_wrk()
+    cache_url = config.cache_url if redis_reachable(config.cache_url) else ""
+    if cache_url:
+        import redis
+
+        redis.Redis.from_url(cache_url).flushdb()  # the bench's own Redis database: start cold
+    else:
+        log(f"Redis not reachable at {config.cache_url}: each worker uses its own local-memory cache")
+    envvars = django_env(config, cache_url)
+    prepare(config, envvars)
+    targets = json.loads(probe(envvars, "targets"))
+    if config.only:
+        targets = {k: v for k, v in targets.items() if k in config.only or k in REFERENCES}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(targets, fh)
+    queries = json.loads(probe(envvars, "queries", fh.name))
+    os.unlink(fh.name)
+    bad = {name: q["status"] for name, q in queries.items() if q["status"] != 200}
+    if bad:
+        fail(f"endpoints that do not answer 200: {bad}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    server = Server(config, envvars, RESULTS / f"{stamp}-gunicorn.log")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    server.start()
+    try:
+        rows = measure(config, server, targets, queries)
+    finally:
+        server.stop()
+    report = {
+        "started": stamp,
+        "claims": config.claims,
+        "machine": machine(),
+        "workers": config.workers,
+        "threads": config.threads,
+        "connections": config.connections,
+        "duration": config.duration,
+        "warmup": config.warmup,
+        "cache": "Redis" if cache_url else "local memory (per worker)",
+        "targets": targets,
+        "rows": rows,
+    }
+    report["checks"] = check_targets(rows, previous_run(config.claims))
+    (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2))
+    text = markdown(report)
+    (RESULTS / f"{stamp}.md").write_text(text)
+    print(text)
+    print(f"Written: bench/results/{stamp}.md and .json")
+    if any(r["errors"] for r in rows):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
