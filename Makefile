@@ -37,5 +37,10 @@ format: $(STAMP)
 migrations-check: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
+# PostgreSQL benchmark (bench/README.md): make bench BENCH_CLAIMS=10000
+BENCH_CLAIMS ?= 100000
+bench: $(STAMP)
+	BENCH_CLAIMS=$(BENCH_CLAIMS) $(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
