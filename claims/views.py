@@ -129,7 +129,7 @@ def claim_detail(request, slug):
     etag, last_modified = stamp
     staff = request.user.is_authenticated
     if not staff:
-        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified.timestamp())
+        not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
         if not_modified is not None:
             patch_cache_control(not_modified, public=True, max_age=60, s_maxage=300)
             return not_modified
@@ -289,7 +289,8 @@ def contrast_ratio(a, b):
 
 
 def contrast_text(colour):
-    dark, light = "#111111", "#ffffff"
+    # With pure black and white one of the two always reaches 4.5:1 (WCAG AA), whatever the colour.
+    dark, light = "#000000", "#ffffff"
     return light if contrast_ratio(colour, light) >= contrast_ratio(colour, dark) else dark
 
 

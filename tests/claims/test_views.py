@@ -1,0 +1,586 @@
+"""The readers' pages: what a reader sees, what they never see, and how much each page costs."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from claims import services
+from claims.models import Claim, Rating, Verdict
+from claims.views import contrast_ratio
+from tests.factories import (
+    AppearanceFactory,
+    ClaimantFactory,
+    EvidenceFactory,
+    SourceFactory,
+    TopicFactory,
+    make_verdict,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The factories give every user a password; PBKDF2 at full strength would make most of this
+    # module's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def text_of(response):
+    """The page's visible text with whitespace collapsed, for exact assertions on what readers read."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def publish_many(n, **kwargs):
+    return [make_verdict(slug=f"many-{i}", title=f"Checked claim {i}", **kwargs) for i in range(n)]
+
+
+@pytest.fixture
+def putin(db):
+    return ClaimantFactory(
+        name="Vladimir Putin", slug="vladimir-putin", role="President of Russia", country="Russia", wikidata_id="Q7747"
+    )
+
+
+@pytest.fixture
+def hidden(db, putin):
+    """A draft and a claim in review by the same claimant: they must appear nowhere."""
+    draft = make_verdict(Verdict.Status.DRAFT, slug="secret-draft", title="Secret draft claim", claimant=putin)
+    review = make_verdict(Verdict.Status.IN_REVIEW, slug="secret-review", title="Secret review claim", claimant=putin)
+    return draft, review
+
+
+# --- home -----------------------------------------------------------------------------------------
+
+
+def test_home_shows_latest_verdicts_spread_search_and_featured_topics(client, putin, hidden):
+    topic = TopicFactory(name="Ceasefire talks", slug="ceasefire-talks", featured=True)
+    TopicFactory(name="Not featured", slug="not-featured")
+    verdict = make_verdict(title="Ceasefire is immediate", slug="ceasefire", claimant=putin)
+    verdict.claim.topics.add(topic)
+    response = client.get("/")
+    text = text_of(response)
+    assert response.status_code == 200
+    assert "Latest fact-checks" in text
+    assert (
+        "Rating: False Ceasefire is immediate Vladimir Putin · said on 14 June 2024 The statement is not accurate."
+        in text
+    )
+    assert "False 1 check" in text
+    assert "True 0 checks" in text
+    assert "Based on 1 published check." in text
+    assert "Featured topics Ceasefire talks 1 check" in text
+    assert "Not featured" not in text
+    assert 'action="/claims/"' in response.content.decode()
+    assert "Secret" not in text
+
+
+def test_home_query_count_is_constant(client, django_assert_num_queries):
+    make_verdict()
+    with django_assert_num_queries(4):
+        client.get("/")
+    publish_many(20)
+    with django_assert_num_queries(4):
+        response = client.get("/")
+    assert response.content.decode().count('class="card"') == 6
+
+
+# --- claim list, filters, search, pagination --------------------------------------------------------
+
+
+def test_claim_list_shows_published_claims_only(client, hidden):
+    make_verdict(title="Visible claim", slug="visible")
+    text = text_of(client.get("/claims/"))
+    assert "1 fact-check" in text
+    assert "Visible claim" in text
+    assert "Secret" not in text
+
+
+def test_claim_list_filters_by_rating_claimant_topic_kind_language_and_dates(client, putin):
+    topic = TopicFactory(name="NATO", slug="nato")
+    pledge = make_verdict(title="A pledge", slug="a-pledge", kind=Claim.Kind.PLEDGE, claimant=putin)
+    pledge.claim.topics.add(topic)
+    make_verdict(title="Old statement", slug="old", made_on=datetime.date(2020, 1, 5))
+    make_verdict(title="Russian statement", slug="ru", language="ru", rating=Rating.objects.get(slug="true"))
+
+    def titles(query):
+        return re.findall(
+            r'class="card__title"><a href="[^"]+">([^<]+)</a>', client.get(f"/claims/?{query}").content.decode()
+        )
+
+    assert titles("rating=kept") == ["A pledge"]
+    assert titles("rating=true") == ["Russian statement"]
+    assert titles("claimant=vladimir-putin") == ["A pledge"]
+    assert titles("topic=nato") == ["A pledge"]
+    assert titles("kind=pledge") == ["A pledge"]
+    assert sorted(titles("kind=statement")) == ["Old statement", "Russian statement"]
+    assert titles("language=ru") == ["Russian statement"]
+    assert titles("date_to=2021-01-01") == ["Old statement"]
+    assert sorted(titles("date_from=2024-01-01")) == ["A pledge", "Russian statement"]
+    assert titles("date_from=2020-01-01&date_to=2020-12-31&kind=statement") == ["Old statement"]
+
+
+def test_claim_list_shows_the_filters_in_force(client, putin):
+    make_verdict(claimant=putin, kind=Claim.Kind.PLEDGE)
+    text = text_of(client.get("/claims/?claimant=vladimir-putin&kind=pledge"))
+    assert "Claimant: Vladimir Putin" in text
+    assert "Kind: Pledge" in text
+
+
+def test_claim_list_sorts_newest_and_oldest_by_publication(client):
+    first, second = publish_many(2)
+    body = client.get("/claims/?sort=oldest").content.decode()
+    assert body.index("Checked claim 0") < body.index("Checked claim 1")
+    body = client.get("/claims/").content.decode()
+    assert body.index("Checked claim 1") < body.index("Checked claim 0")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("rating=nonsense", "There is no rating “nonsense”, so that filter was ignored."),
+        ("claimant=nobody", "There is no claimant with published checks “nobody”, so that filter was ignored."),
+        ("date_from=14/06/2024", "“From” must be a date written as YYYY-MM-DD."),
+        ("date_from=2024-02-01&date_to=2024-01-01", "“To” is before “From”, so the date range was ignored."),
+        ("page=abc", "The page must be a whole number."),
+        ("page=0", "The page must be 1 or more."),
+        ("page=99", "There is no page 99; the last page is 1."),
+        ("sort=sideways", "There is no sort order “sideways”, so that filter was ignored."),
+        ("q=" + "x" * 300, "The search is too long: at most 200 characters."),
+    ],
+)
+def test_bad_parameters_give_the_page_with_a_clear_message(client, query, message):
+    make_verdict(title="Still listed", slug="still-listed")
+    response = client.get(f"/claims/?{query}")
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "Some of the address could not be used:" in text
+    assert message in text
+    assert "Still listed" in text
+
+
+def test_a_bad_filter_is_ignored_while_the_good_ones_apply(client):
+    make_verdict(title="A pledge", slug="a-pledge", kind=Claim.Kind.PLEDGE)
+    make_verdict(title="A statement", slug="a-statement")
+    text = text_of(client.get("/claims/?kind=pledge&rating=nonsense"))
+    assert "A pledge" in text
+    assert "A statement" not in text
+
+
+def test_claim_list_paginates_with_shareable_links(client):
+    publish_many(25)
+    first = client.get("/claims/?kind=statement")
+    assert "25 fact-checks" in text_of(first)
+    assert "Page 1 of 2" in text_of(first)
+    assert 'href="?kind=statement&amp;page=2"' in first.content.decode()
+    second = client.get("/claims/?kind=statement&page=2")
+    assert second.content.decode().count('class="card"') == 5
+    assert 'href="?kind=statement&amp;page=1"' in second.content.decode()
+
+
+def test_claim_list_query_count_is_constant(client, django_assert_num_queries):
+    make_verdict()
+    # filter choices (ratings, claimants, topics, languages), count, page
+    with django_assert_num_queries(6):
+        client.get("/claims/?kind=statement&rating=false")
+    publish_many(20)
+    with django_assert_num_queries(6):
+        response = client.get("/claims/?kind=statement&rating=false")
+    assert response.content.decode().count('class="card"') == 20
+
+
+def test_search_query_count_is_constant(client, django_assert_num_queries):
+    make_verdict(text="The ceasefire starts today.")
+    with django_assert_num_queries(6):
+        client.get("/claims/?q=ceasefire")
+    for i in range(20):
+        make_verdict(slug=f"c-{i}", text=f"Another ceasefire claim {i}.")
+    with django_assert_num_queries(6):
+        response = client.get("/claims/?q=ceasefire")
+    assert response.content.decode().count('class="card"') == 20
+
+
+# --- claim page ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_claim(putin, reviewer):
+    topic = TopicFactory(name="Ceasefire talks", slug="ceasefire-talks")
+    verdict = make_verdict(
+        title="Talks without delay",
+        slug="talks",
+        claimant=putin,
+        text="We are ready to negotiate without delay.",
+        made_at="address at the Foreign Ministry",
+        reviewer=reviewer,
+        rating=Rating.objects.get(slug="unproven"),
+    )
+    claim = verdict.claim
+    claim.topics.add(topic)
+    repeat = SourceFactory(title="The repeat interview", url="https://tv.example/interview")
+    AppearanceFactory(
+        claim=claim, source=repeat, is_first=False, seen_on=datetime.date(2024, 6, 20), quote="said it again"
+    )
+    source = verdict.evidence.get().source
+    source.archive_url = "https://archive.example/abc"
+    source.capture("The captured article text.", at=datetime.datetime(2024, 6, 15, 9, 30, tzinfo=datetime.UTC))
+    source.save()
+    services.verdict_correct(
+        verdict=verdict,
+        by=reviewer,
+        note="The offer had conditions.",
+        rating=Rating.objects.get(slug="needs-context"),
+        conclusion="It depends on conditions.",
+    )
+    return claim
+
+
+def test_claim_page_shows_everything_a_reader_needs(client, full_claim):
+    make_verdict(title="Related by claimant", slug="related", claimant=full_claim.claimant)
+    response = client.get("/claims/talks/")
+    text = text_of(response)
+    source = full_claim.verdict.evidence.get().source
+    assert "Talks without delay" in text
+    assert "We are ready to negotiate without delay." in text
+    assert "Vladimir Putin , President of Russia — 14 June 2024 , address at the Foreign Ministry" in text
+    assert "Our verdict Rating: Needs context It depends on conditions." in text
+    assert "The evidence shows otherwise." in text
+    assert "<strong>evidence</strong>" in response.content.decode()
+    assert (
+        f"{source.title} {source.publisher.name} · 14 June 2024 · News article Shows the figure. Original Archived copy"
+        in text
+    )
+    assert "We captured its text on 15 June 2024, 09:30 UTC" in text
+    assert source.snapshot_sha256 in text
+    assert "We have recorded it in 2 places: first seen, then repeated." in text
+    assert "First appearance 14 June 2024" in text
+    assert "Repeated 20 June 2024 — The repeat interview" in text
+    assert "Rating change Rating: Unproven → changed to Rating: Needs context The offer had conditions." in text
+    assert "Previous conclusion: The statement is not accurate." in text
+    assert "Related fact-checks" in text
+    assert "Related by claimant" in text
+    assert 'href="/contact/?claim=talks"' in response.content.decode()
+    assert "Ceasefire talks" in text
+
+
+def test_claim_page_head_has_title_canonical_open_graph_and_twitter(client, full_claim, settings):
+    body = client.get("/claims/talks/").content.decode()
+    assert "<title>Needs context: Talks without delay — Factcheck Desk</title>" in body
+    assert f'<link rel="canonical" href="{settings.SITE_URL}/claims/talks/">' in body
+    assert '<meta property="og:type" content="article">' in body
+    assert '<meta property="og:title" content="Needs context: Talks without delay">' in body
+    assert '<meta property="og:description" content="It depends on conditions.">' in body
+    assert '<meta name="twitter:card" content="summary">' in body
+    assert body.count('<script type="application/ld+json">') == 1
+
+
+def test_claim_page_query_count_is_constant(client, full_claim, django_assert_num_queries):
+    # stamp, claim, topics, appearances, evidence, corrections, related, rating bounds
+    with django_assert_num_queries(8):
+        client.get("/claims/talks/")
+    for i in range(20):
+        AppearanceFactory(claim=full_claim, is_first=False)
+        make_verdict(slug=f"rel-{i}", claimant=full_claim.claimant)
+    EvidenceFactory.create_batch(5, verdict=full_claim.verdict)
+    with django_assert_num_queries(8):
+        response = client.get("/claims/talks/")
+    assert "We have recorded it in 22 places" in text_of(response)
+
+
+def test_claim_page_answers_conditional_gets_and_sends_cdn_headers(client, full_claim, reviewer):
+    response = client.get("/claims/talks/")
+    assert response["Cache-Control"] == "public, max-age=60, s-maxage=300"
+    etag, modified = response["ETag"], response["Last-Modified"]
+    assert client.get("/claims/talks/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get("/claims/talks/", HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    services.verdict_correct(
+        verdict=full_claim.verdict, by=reviewer, note="Clarified the wording.", kind="clarification"
+    )
+    changed = client.get("/claims/talks/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_logged_in_staff_get_a_private_uncached_page(client, full_claim, editor):
+    client.force_login(editor)
+    response = client.get("/claims/talks/")
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+    assert not response.has_header("ETag")
+
+
+def test_retracted_verdict_page_says_it_was_retracted_when_and_why(client):
+    verdict = make_verdict(Verdict.Status.RETRACTED, title="Withdrawn claim", slug="withdrawn")
+    response = client.get("/claims/withdrawn/")
+    text = text_of(response)
+    date = verdict.retracted_at.strftime("%-d %B %Y")
+    assert f"We retracted this verdict on {date}. Retracted: the source was a forgery." in text
+    assert "Original verdict (retracted)" in text
+    assert "<title>Retracted: Withdrawn claim" in response.content.decode()
+    assert "application/ld+json" not in response.content.decode()
+    assert "Withdrawn claim" not in text_of(client.get("/claims/"))
+
+
+@pytest.mark.parametrize("status", [Verdict.Status.DRAFT, Verdict.Status.IN_REVIEW])
+def test_unpublished_claims_give_the_designed_404(client, status):
+    make_verdict(status, slug="not-yet", title="Not yet public")
+    response = client.get("/claims/not-yet/")
+    assert response.status_code == 404
+    text = text_of(response)
+    assert "We could not find that page" in text
+    assert "Not yet public" not in text
+    assert 'href="/static/css/site.css"' in response.content.decode()
+
+
+def test_unknown_slugs_give_404(client):
+    for url in ("/claims/nope/", "/claimants/nope/", "/topics/nope/", "/no-such-page/"):
+        assert client.get(url).status_code == 404
+
+
+def test_analysis_markdown_is_sanitised(client):
+    verdict = make_verdict(slug="md")
+    verdict.analysis = (
+        "Plain **bold** and [a link](https://example.org).\n\n<script>alert(1)</script>\n\n"
+        "[bad](javascript:alert(1)) <img src=x onerror=alert(1)> <iframe src=//evil></iframe>"
+    )
+    Verdict.objects.filter(pk=verdict.pk).update(analysis=verdict.analysis)
+    body = client.get("/claims/md/").content.decode()
+    assert "<strong>bold</strong>" in body
+    assert '<a href="https://example.org" rel="nofollow noopener noreferrer">a link</a>' in body
+    assert "<script>alert" not in body
+    assert "javascript:" not in body
+    assert "onerror" not in body
+    assert "<iframe" not in body
+
+
+def test_hostile_text_is_escaped_in_every_field_shown(client, reviewer):
+    claimant = ClaimantFactory(
+        name=f"Name {HOSTILE}", role=f"Role {HOSTILE}", slug="hostile-person", description=f"About {HOSTILE}"
+    )
+    topic = TopicFactory(name=f"Topic {HOSTILE}", slug="hostile-topic", featured=True, description=HOSTILE)
+    verdict = make_verdict(
+        slug="hostile",
+        title=f"Title {HOSTILE}",
+        text=f"Text {HOSTILE}",
+        claimant=claimant,
+        made_at=f"Place {HOSTILE}",
+        reviewer=reviewer,
+    )
+    verdict.claim.topics.add(topic)
+    Verdict.objects.filter(pk=verdict.pk).update(conclusion=f"Conclusion {HOSTILE}")
+    source = verdict.evidence.get().source
+    source.title = f"Source {HOSTILE}"
+    source.save()
+    verdict.evidence.update(note=f"Note {HOSTILE}")
+    verdict.claim.appearances.update(quote=f"Quote {HOSTILE}")
+    services.verdict_correct(verdict=verdict, by=reviewer, note=f"Correction {HOSTILE}")
+    for url in (
+        "/",
+        "/claims/",
+        "/claims/?q=title",
+        "/claims/hostile/",
+        "/claimants/hostile-person/",
+        "/topics/hostile-topic/",
+        "/corrections/",
+        "/contact/?claim=hostile",
+    ):
+        body = client.get(url).content.decode()
+        assert "<script>alert" not in body, url
+        assert "<img src=x" not in body, url
+        assert "&lt;script&gt;alert" in body, url
+
+
+def test_jsonld_cannot_be_broken_out_of(client):
+    make_verdict(slug="breakout", text="Ends </script><script>alert(1)</script> <!-- here")
+    body = client.get("/claims/breakout/").content.decode()
+    script = body.split('<script type="application/ld+json">', 1)[1]
+    assert script.index("</script>") > script.index("\\u003c/script\\u003e")
+    assert "<!--" not in script.split("</script>", 1)[0]
+
+
+# --- claimant, topic, ratings, corrections, about, contact -------------------------------------------
+
+
+def test_claimant_page_shows_who_record_claims_and_pledge_tracker(client, putin, hidden):
+    make_verdict(title="A false statement", slug="s1", claimant=putin)
+    make_verdict(title="A kept pledge", slug="p1", claimant=putin, kind=Claim.Kind.PLEDGE)
+    make_verdict(title="Somebody else", slug="other")
+    response = client.get("/claimants/vladimir-putin/")
+    text = text_of(response)
+    assert "Person Vladimir Putin President of Russia · Russia" in text
+    assert "Record on statements" in text
+    assert "False 1 check" in text
+    assert "Based on 1 published check." in text
+    assert "Pledge tracker" in text
+    assert "Kept 1 check" in text
+    assert "Pledge status: Kept A kept pledge" in text
+    assert "Fact-checks of Vladimir Putin" in text
+    assert "A false statement" in text
+    assert "Somebody else" not in text
+    assert "Secret" not in text
+    assert "<title>Vladimir Putin: fact-check record — Factcheck Desk</title>" in response.content.decode()
+    assert "style=" not in response.content.decode()
+
+
+def test_claimant_counts_ignore_unpublished_verdicts(client, putin, hidden):
+    make_verdict(slug="s1", claimant=putin)
+    text = text_of(client.get("/claimants/vladimir-putin/"))
+    assert "Based on 1 published check." in text
+    assert "False 1 check" in text
+
+
+def test_claimant_with_only_unpublished_claims_is_not_found(client, putin, hidden):
+    assert client.get("/claimants/vladimir-putin/").status_code == 404
+
+
+def test_claimant_page_query_count_is_constant(client, putin, django_assert_num_queries):
+    make_verdict(slug="s0", claimant=putin)
+    # claimant, ratings, counts, claims count, claims page, pledges
+    with django_assert_num_queries(6):
+        client.get("/claimants/vladimir-putin/")
+    for i in range(20):
+        make_verdict(slug=f"s{i + 1}", claimant=putin, kind=Claim.Kind.PLEDGE if i % 2 else Claim.Kind.STATEMENT)
+    with django_assert_num_queries(6):
+        response = client.get("/claimants/vladimir-putin/")
+    assert "Based on 11 published checks." in text_of(response)
+
+
+def test_topic_page_lists_its_published_claims(client, hidden, django_assert_num_queries):
+    topic = TopicFactory(name="NATO", slug="nato", description="The alliance.")
+    make_verdict(slug="n1", title="About NATO").claim.topics.add(topic)
+    hidden[0].claim.topics.add(topic)
+    make_verdict(slug="elsewhere", title="Elsewhere")
+    text = text_of(client.get("/topics/nato/"))
+    assert "Topic NATO The alliance." in text
+    assert "1 fact-check" in text
+    assert "About NATO" in text
+    assert "Elsewhere" not in text
+    assert "Secret" not in text
+    with django_assert_num_queries(5):
+        client.get("/topics/nato/")
+    for i in range(20):
+        make_verdict(slug=f"t{i}").claim.topics.add(topic)
+    with django_assert_num_queries(5):
+        assert "21 fact-checks" in text_of(client.get("/topics/nato/"))
+
+
+def test_ratings_page_is_generated_from_rating_rows(client, django_assert_num_queries):
+    Rating.objects.filter(slug="false").update(description="Wrong, plainly.")
+    make_verdict()
+    with django_assert_num_queries(2):
+        response = client.get("/ratings/")
+    text = text_of(response)
+    assert "Rating: False Wrong, plainly. 1 published check" in text
+    assert "Rating: True The statement is accurate and nothing significant is missing. 0 published checks" in text
+    assert "Pledge status: Kept The pledge was kept as made." in text
+    assert 'id="rating-needs-context"' in response.content.decode()
+
+
+def test_corrections_log_lists_public_corrections_newest_first(client, reviewer, django_assert_num_queries):
+    first = make_verdict(slug="one", title="First corrected", reviewer=reviewer)
+    services.verdict_correct(verdict=first, by=reviewer, note="First note.")
+    second = make_verdict(slug="two", title="Second corrected", reviewer=reviewer)
+    services.verdict_correct(verdict=second, by=reviewer, note="Second note.", rating=Rating.objects.get(slug="true"))
+    make_verdict(Verdict.Status.RETRACTED, slug="three", title="Retracted one", reviewer=reviewer)
+    with django_assert_num_queries(2):
+        response = client.get("/corrections/")
+    text = text_of(response)
+    assert text.index("Retracted one") < text.index("Second corrected") < text.index("First corrected")
+    assert "Rating change Second corrected" in text
+    assert "Rating: False → changed to Rating: True Second note." in text
+    assert "Retraction Retracted one" in text
+    for i in range(20):
+        services.verdict_correct(verdict=first, by=reviewer, note=f"More {i}.")
+    with django_assert_num_queries(2):
+        client.get("/corrections/")
+
+
+def test_about_page_states_who_we_are_and_the_corrections_policy(client, settings):
+    text = text_of(client.get("/about/"))
+    assert "Who we are" in text
+    assert "International Fact-Checking Network" in text
+    assert "Corrections policy" in text
+    assert "How to report an error" in text
+    assert settings.SITE_CONTACT_EMAIL in text
+
+
+def test_contact_page_names_the_claim_being_reported(client, settings):
+    make_verdict(slug="talks", title="Talks without delay")
+    response = client.get("/contact/?claim=talks")
+    text = text_of(response)
+    assert "You are reporting an error in: Talks without delay" in text
+    assert f"mailto:{settings.SITE_CONTACT_EMAIL}?subject=Error%20report%3A%20Talks%20without%20delay" in (
+        response.content.decode()
+    )
+    make_verdict(Verdict.Status.DRAFT, slug="draft", title="Draft title")
+    assert "Draft title" not in text_of(client.get("/contact/?claim=draft"))
+
+
+# --- headers, assets, styles -------------------------------------------------------------------------
+
+
+def test_public_pages_send_cdn_cache_headers(client):
+    make_verdict()
+    for url in ("/", "/claims/", "/ratings/", "/corrections/", "/about/"):
+        assert client.get(url)["Cache-Control"] == "public, max-age=60, s-maxage=300", url
+
+
+def test_pages_have_no_inline_style_or_script_and_no_external_assets(client, full_claim):
+    for url in (
+        "/",
+        "/claims/",
+        "/claims/talks/",
+        "/claimants/vladimir-putin/",
+        "/ratings/",
+        "/corrections/",
+        "/about/",
+        "/contact/",
+        "/topics/ceasefire-talks/",
+    ):
+        body = client.get(url).content.decode()
+        assert " style=" not in body, url
+        assert "<style" not in body, url
+        scripts = re.findall(r"<script([^>]*)>", body)
+        assert all('type="application/ld+json"' in attrs for attrs in scripts), url
+        assert not re.search(r'(src|href)="(https?:)?//[^"]+\.(css|js|woff2?)"', body), url
+
+
+def test_rating_stylesheet_gives_each_rating_a_readable_badge(client):
+    response = client.get("/ratings.css")
+    assert response["Content-Type"] == "text/css; charset=utf-8"
+    assert "public" in response["Cache-Control"]
+    css = response.content.decode()
+    for rating in Rating.objects.all():
+        match = re.search(rf"\.rating--{rating.slug}\{{background-color:{rating.colour};color:(#[0-9a-f]{{6}});", css)
+        assert match, rating.slug
+        assert contrast_ratio(rating.colour, match.group(1)) >= 4.5, rating.slug
+    assert client.get("/ratings.css", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_badge_text_colour_follows_contrast_for_light_colours(client):
+    Rating.objects.filter(slug="true").update(colour="#ffee55")
+    css = client.get("/ratings.css").content.decode()
+    assert ".rating--true{background-color:#ffee55;color:#000000;" in css
+
+
+def test_claim_page_dates_are_shown_in_utc_and_iso(client):
+    verdict = make_verdict(slug="dated")
+    Verdict.objects.filter(pk=verdict.pk).update(published_at=datetime.datetime(2024, 7, 1, 8, 0, tzinfo=datetime.UTC))
+    body = client.get("/claims/dated/").content.decode()
+    assert 'Published <time datetime="2024-07-01T08:00:00+00:00">1 July 2024</time>' in body
+    assert timezone.is_aware(Verdict.objects.get(pk=verdict.pk).published_at)
+
+
+def test_reverse_names_used_by_models_exist():
+    assert reverse("claims:claim_detail", kwargs={"slug": "x"}) == "/claims/x/"
+    assert reverse("claims:claimant_detail", kwargs={"slug": "x"}) == "/claimants/x/"
+    assert reverse("claims:topic_detail", kwargs={"slug": "x"}) == "/topics/x/"
