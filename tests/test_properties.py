@@ -31,10 +31,13 @@ def _routes(patterns=None, namespace=None):
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
             yield from _routes(pattern.url_patterns, pattern.namespace or namespace)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            if namespace in PUBLIC_NAMESPACES or (namespace is None and pattern.name in PUBLIC_ROOT_NAMES):
-                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                yield name, sorted(pattern.pattern.regex.groupindex)
+        elif isinstance(pattern, URLPattern) and _is_public(pattern.name, namespace):
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, sorted(pattern.pattern.regex.groupindex)
+
+
+def _is_public(name, namespace):
+    return bool(name) and (namespace in PUBLIC_NAMESPACES or (namespace is None and name in PUBLIC_ROOT_NAMES))
 
 
 def _public_urls(claims, claimants, topics):
