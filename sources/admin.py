@@ -16,8 +16,19 @@ class PublisherAdmin(SimpleHistoryAdmin):
 class SourceForm(forms.ModelForm):
     class Meta:
         model = Source
-        fields = ["title", "slug", "kind", "url", "publisher", "author", "published_on", "accessed_on", "language",
-                  "archive_url", "snapshot_text"]
+        fields = [
+            "title",
+            "slug",
+            "kind",
+            "url",
+            "publisher",
+            "author",
+            "published_on",
+            "accessed_on",
+            "language",
+            "archive_url",
+            "snapshot_text",
+        ]
 
     def save(self, commit=True):
         if "snapshot_text" in self.changed_data:

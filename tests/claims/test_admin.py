@@ -1,0 +1,557 @@
+"""The editors' admin: every page renders for its role within a fixed query budget, and the editorial
+workflow (submit, publish, correct, retract), optimistic locking and PROTECT refusals work through it."""
+
+import datetime
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from claims import services
+from claims.models import APIKey, Appearance, Claim, Claimant, Correction, Evidence, Rating, Verdict
+from tests.factories import (
+    AppearanceFactory,
+    ClaimantFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    SourceFactory,
+    TopicFactory,
+    UserFactory,
+    make_verdict,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(response):
+    """The POST data of an admin change form as rendered: the main form and every inline formset
+    (management forms included), so a test changes only what it means to change."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is True:
+                data[form.add_prefix(name)] = "on"
+            elif value is not None and value is not False:
+                data[form.add_prefix(name)] = value
+    return data
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def _change_url(obj):
+    return f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
+
+
+def _post_change(client, obj, **changes):
+    """Load the change form of obj, change some fields and post it; follow the redirect."""
+    data = form_data(client.get(_change_url(obj)))
+    data.update(changes)
+    return client.post(_change_url(obj), data, follow=True)
+
+
+# --- Every page renders within a fixed query budget ------------------------------------------------
+
+
+def _populate(rows, editor, reviewer):
+    """`rows` of everything each admin page lists, and one draft and one published verdict each with
+    `rows` appearances, evidence sources (and, published, corrections)."""
+    draft = make_verdict(Verdict.Status.DRAFT, title="The draft claim")
+    published = make_verdict(reviewer=reviewer, title="The published claim")
+    for verdict in (draft, published):
+        for _ in range(rows - 1):
+            AppearanceFactory(claim=verdict.claim, is_first=False)
+            EvidenceFactory(verdict=verdict)
+    for n in range(rows):
+        services.verdict_correct(verdict=published, by=reviewer, note=f"Clarified point {n}.", kind="clarification")
+    for n in range(rows - 1):
+        make_verdict(reviewer=reviewer, title=f"Other claim {n}")
+    for n in range(rows):
+        TopicFactory()
+        APIKey.objects.create(name=f"Partner {n}", prefix=f"pfx{n:05d}", hashed_key=APIKey.hash(f"key-{n}"))
+        Rating.objects.create(
+            scale="veracity", label=f"Extra label {n}", slug=f"extra-{n}", description="x", colour="#123456"
+        )
+    return {
+        "draft": draft,
+        "published": published,
+        "claimant": draft.claim.claimant,
+        "topic": TopicFactory(name="Budget"),
+        "rating": Rating.objects.get(slug="false"),
+        "correction": published.corrections.first(),
+        "apikey": APIKey.objects.get(name="Partner 0"),
+    }
+
+
+# (role, url, text the page shows, queries). Each budget holds at 1 and at 20 rows.
+ADMIN_PAGES = [
+    ("editor", "/admin/claims/claim/", "The published claim", 13),
+    ("editor", "/admin/claims/claim/add/", "Add claim", 7),
+    ("editor", "/admin/claims/claim/{draft.claim_id}/change/", "Change claim", 11),
+    ("reviewer", "/admin/claims/claim/{published.claim_id}/change/", "Change claim", 11),
+    ("editor", "/admin/claims/verdict/", "The draft claim", 10),
+    ("editor", "/admin/claims/verdict/add/?claim={draft.claim_id}", "Add verdict", 10),
+    ("editor", "/admin/claims/verdict/{draft.pk}/change/", "Save and submit for review", 10),
+    ("editor", "/admin/claims/verdict/{published.pk}/change/", "View verdict", 10),
+    ("reviewer", "/admin/claims/verdict/{published.pk}/change/", "Clarified point 0.", 11),
+    ("editor", "/admin/claims/claimant/", "Select claimant to change", 8),
+    ("editor", "/admin/claims/claimant/add/", "Add claimant", 7),
+    ("editor", "/admin/claims/claimant/{claimant.pk}/change/", "Change claimant", 8),
+    ("editor", "/admin/claims/topic/", "Budget", 7),
+    ("editor", "/admin/claims/topic/add/", "Add topic", 5),
+    ("editor", "/admin/claims/topic/{topic.pk}/change/", "Change topic", 6),
+    ("editor", "/admin/claims/rating/", "Extra label 0", 7),
+    ("editor", "/admin/claims/rating/{rating.pk}/change/", "View rating", 6),
+    ("reviewer", "/admin/claims/rating/add/", "Add rating", 5),
+    ("reviewer", "/admin/claims/rating/{rating.pk}/change/", "Change rating", 6),
+    ("editor", "/admin/claims/correction/", "The published claim", 9),
+    ("editor", "/admin/claims/correction/{correction.pk}/change/", "View correction", 9),
+    ("reviewer", "/admin/claims/apikey/", "Partner 0", 7),
+    ("reviewer", "/admin/claims/apikey/add/", "Add API key", 5),
+    ("reviewer", "/admin/claims/apikey/{apikey.pk}/change/", "Change API key", 6),
+]
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+@pytest.mark.parametrize("role", ["editor", "reviewer"])
+def test_admin_pages_render_within_query_budget(client, editor, reviewer, django_assert_num_queries, rows, role):
+    data = _populate(rows, editor, reviewer)
+    client.force_login(editor if role == "editor" else reviewer)
+    for page_role, url, text, queries in ADMIN_PAGES:
+        if page_role != role:
+            continue
+        url = url.format(**data)
+        ContentType.objects.clear_cache()  # the same cold start for every page
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assertContains(response, text, msg_prefix=url)
+
+
+def test_claim_changelist_counts_rows(editor_client, reviewer):
+    for n in range(3):
+        make_verdict(reviewer=reviewer, title=f"Claim {n}")
+    response = editor_client.get("/admin/claims/claim/?status=published")
+    assertContains(response, "3 claims")
+    assertContains(response, '<rect width="14" height="14" rx="3" fill="#cf222e"/></svg>False</span>', html=False)
+
+
+def test_rating_changelist_shows_colour_swatch_from_a_stylesheet(editor_client):
+    response = editor_client.get("/admin/claims/rating/")
+    assertContains(response, '<rect width="14" height="14" rx="3" fill="#1a7f37"/></svg><code>#1a7f37</code>')
+    assertContains(response, '<link href="/static/admin-extra/editorial.css" media="all" rel="stylesheet">')
+    assertNotContains(response, "style=")
+
+
+def test_editor_cannot_open_api_keys(editor_client):
+    assert editor_client.get("/admin/claims/apikey/").status_code == 403
+
+
+# --- The workflow through the admin ---------------------------------------------------------------
+
+
+def _claim_post_data(source, **overrides):
+    data = {
+        "title": "Minister says unemployment halved",
+        "slug": "minister-says-unemployment-halved",
+        "text": "Unemployment has halved since 2020.",
+        "kind": "statement",
+        "claimant": ClaimantFactory(name="A Minister").pk,
+        "made_on": "2024-06-14",
+        "language": "en",
+        "appearances-TOTAL_FORMS": "1",
+        "appearances-INITIAL_FORMS": "0",
+        "appearances-0-source": source.pk,
+        "appearances-0-quote": "Unemployment has halved",
+        "appearances-0-seen_on": "2024-06-14",
+        "appearances-0-is_first": "on",
+    }
+    return data | overrides
+
+
+def test_editor_creates_claim_and_verdict_submits_and_reviewer_publishes(client, editor, reviewer):
+    source = SourceFactory(title="Labour statistics")
+    client.force_login(editor)
+    response = client.post("/admin/claims/claim/add/", _claim_post_data(source), follow=True)
+    claim = Claim.objects.get(slug="minister-says-unemployment-halved")
+    assertRedirects(response, "/admin/claims/claim/")
+    assert (claim.created_by, claim.appearances.get().quote) == (editor, "Unemployment has halved")
+
+    response = client.get(_change_url(claim))
+    assertContains(response, f'<a href="/admin/claims/verdict/add/?claim={claim.pk}">Write the verdict</a>', html=True)
+    response = client.get(f"/admin/claims/verdict/add/?claim={claim.pk}")
+    # Only the veracity scale is offered for a factual statement.
+    assertContains(response, "Mostly false (Veracity)")
+    assertNotContains(response, "Kept (Pledge status)")
+    response = client.post(
+        f"/admin/claims/verdict/add/?claim={claim.pk}",
+        {
+            "claim": claim.pk,
+            "rating": Rating.objects.get(slug="false").pk,
+            "conclusion": "Unemployment has not halved.",
+            "analysis": "The statistics show a fall of a tenth.",
+            "evidence-TOTAL_FORMS": "1",
+            "evidence-INITIAL_FORMS": "0",
+            "evidence-0-source": source.pk,
+            "evidence-0-note": "The yearly series.",
+            "evidence-0-position": "0",
+        },
+    )
+    verdict = Verdict.objects.get(claim=claim)
+    assert (verdict.author, verdict.status, verdict.evidence.get().note) == (editor, "draft", "The yearly series.")
+
+    response = _post_change(client, verdict, _submit_review="Save and submit for review")
+    assert _messages(response) == ["Submitted for review. A reviewer can now publish it."]
+    assert Verdict.objects.get(pk=verdict.pk).status == "in_review"
+    assertNotContains(response, 'name="_publish"')
+    assertContains(response, "A reviewer other than its author publishes it.")
+
+    client.force_login(reviewer)
+    response = _post_change(client, verdict, _publish="Save and publish")
+    assert _messages(response) == ["Published. It is now on the public site."]
+    verdict.refresh_from_db()
+    assert (verdict.status, verdict.reviewer, verdict.published_at is not None) == ("published", reviewer, True)
+    assert list(Claim.objects.published()) == [claim]
+
+
+def test_editor_trying_to_publish_is_refused_with_a_message(client, editor):
+    verdict = make_verdict(Verdict.Status.IN_REVIEW)
+    client.force_login(editor)
+    response = _post_change(client, verdict, _publish="Save and publish")
+    assert _messages(response) == ["Only a reviewer can publish a verdict."]
+    assert Verdict.objects.get(pk=verdict.pk).status == "in_review"
+
+
+def test_author_reviewer_has_no_publish_button_and_is_refused(client, reviewer):
+    verdict = make_verdict(Verdict.Status.IN_REVIEW)
+    Verdict.objects.filter(pk=verdict.pk).update(author=reviewer)
+    client.force_login(reviewer)
+    response = client.get(_change_url(verdict))
+    assertNotContains(response, 'name="_publish"')
+    response = _post_change(client, verdict, _publish="Save and publish")
+    assert _messages(response) == ["You wrote this verdict: a second editor must review and publish it."]
+    assert Verdict.objects.get(pk=verdict.pk).status == "in_review"
+
+
+def test_submit_names_what_is_missing(editor_client):
+    verdict = make_verdict(Verdict.Status.DRAFT)
+    Evidence.objects.filter(verdict=verdict).delete()
+    response = _post_change(editor_client, verdict, _submit_review="Save and submit for review")
+    assert _messages(response) == ["It cannot go to review yet: the verdict needs at least one evidence source"]
+    assert Verdict.objects.get(pk=verdict.pk).status == "draft"
+
+
+def test_published_verdict_is_read_only_for_an_editor(client, editor, reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    client.force_login(editor)
+    response = client.get(_change_url(verdict))
+    assertContains(response, "View verdict")
+    assertNotContains(response, 'name="conclusion"')
+    assertNotContains(response, "Public note")
+    assertNotContains(response, "workflow-row")
+    data = {"rating": Rating.objects.get(slug="true").pk, "conclusion": "Rewritten.", "analysis": "x"}
+    response = client.post(_change_url(verdict), data, follow=True)
+    assert _messages(response) == ["You do not have permission to change this."]
+    verdict.refresh_from_db()
+    assert (verdict.rating.slug, verdict.conclusion) == ("false", "The statement is not accurate.")
+
+
+def test_published_claim_is_read_only_for_an_editor(client, editor, reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    client.force_login(editor)
+    response = client.get(_change_url(verdict.claim))
+    assertContains(response, "View claim")
+    assertNotContains(response, 'name="appearances-0-quote"')
+    response = client.post(_change_url(verdict.claim), {"title": "Rewritten"}, follow=True)
+    assert _messages(response) == ["You do not have permission to change this."]
+    assert Claim.objects.get(pk=verdict.claim_id).title == verdict.claim.title
+
+
+def test_reviewer_changing_rating_without_note_gets_form_error_and_nothing_is_saved(reviewer_client, reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    response = _post_change(
+        reviewer_client, verdict, rating=Rating.objects.get(slug="half-true").pk, conclusion="Partly accurate."
+    )
+    assertContains(
+        response,
+        "This verdict is published: changing its rating or conclusion is a public correction. "
+        "Say what changed and why.",
+    )
+    verdict.refresh_from_db()
+    assert (verdict.rating.slug, verdict.conclusion, verdict.corrections.count()) == (
+        "false",
+        "The statement is not accurate.",
+        0,
+    )
+
+
+def test_reviewer_changing_rating_with_note_records_a_correction(reviewer_client, reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    response = _post_change(
+        reviewer_client,
+        verdict,
+        rating=Rating.objects.get(slug="half-true").pk,
+        public_note="New figures were published.",
+    )
+    assert _messages(response) == [
+        f'The verdict “<a href="/admin/claims/verdict/{verdict.pk}/change/">{verdict}</a>” was changed successfully.'
+    ]
+    correction = Correction.objects.get(verdict=verdict)
+    assert (
+        correction.kind,
+        correction.old_rating.slug,
+        correction.new_rating.slug,
+        correction.note,
+        correction.created_by,
+    ) == ("rating_change", "false", "half-true", "New figures were published.", reviewer)
+    assert Verdict.objects.get(pk=verdict.pk).rating.slug == "half-true"
+
+
+def test_reviewer_clarifies_without_changing_the_rating(reviewer_client, reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    _post_change(reviewer_client, verdict, correction_kind="clarification", public_note="We added the source's date.")
+    assert list(Correction.objects.values_list("kind", "note", "old_rating")) == [
+        ("clarification", "We added the source's date.", None)
+    ]
+
+
+def test_retract_needs_a_note(reviewer_client, reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    response = _post_change(reviewer_client, verdict, _retract="Retract")
+    assert _messages(response) == ["A retraction needs a public note that says why."]
+    assert Verdict.objects.get(pk=verdict.pk).status == "published"
+
+
+def test_retract_with_note(reviewer_client, reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    response = _post_change(reviewer_client, verdict, _retract="Retract", public_note="The source was a forgery.")
+    assert _messages(response) == ["Retracted. The public page now says so, with your note."]
+    verdict.refresh_from_db()
+    assert (verdict.status, verdict.retraction_note) == ("retracted", "The source was a forgery.")
+    assert list(Correction.objects.values_list("kind", "note")) == [("retraction", "The source was a forgery.")]
+    assertContains(response, "View verdict")
+    assertContains(response, "The source was a forgery.")
+
+
+def test_bulk_submit_reports_each_refusal(editor_client):
+    ready = make_verdict(Verdict.Status.DRAFT, title="Ready claim")
+    incomplete = make_verdict(Verdict.Status.DRAFT, title="Incomplete claim")
+    Evidence.objects.filter(verdict=incomplete).delete()
+    in_review = make_verdict(Verdict.Status.IN_REVIEW, title="Reviewed claim")
+    response = editor_client.post(
+        "/admin/claims/verdict/",
+        {"action": "submit_for_review", "_selected_action": [ready.pk, incomplete.pk, in_review.pk]},
+        follow=True,
+    )
+    assert sorted(_messages(response)) == [
+        "1 verdict submitted for review.",
+        "“Incomplete claim”: It cannot go to review yet: the verdict needs at least one evidence source",
+        "“Reviewed claim”: Only a draft can be submitted for review; this verdict is in review.",
+    ]
+    assert dict(Verdict.objects.values_list("claim__title", "status")) == {
+        "Ready claim": "in_review",
+        "Incomplete claim": "draft",
+        "Reviewed claim": "in_review",
+    }
+
+
+def test_bulk_publish_from_the_claim_list_reports_each_refusal(client, reviewer):
+    mine = make_verdict(Verdict.Status.IN_REVIEW, title="My own claim")
+    Verdict.objects.filter(pk=mine.pk).update(author=reviewer)
+    other = make_verdict(Verdict.Status.IN_REVIEW, title="Someone else's claim")
+    draft = make_verdict(Verdict.Status.DRAFT, title="Draft claim")
+    client.force_login(reviewer)
+    response = client.post(
+        "/admin/claims/claim/",
+        {"action": "publish", "_selected_action": [mine.claim_id, other.claim_id, draft.claim_id]},
+        follow=True,
+    )
+    assert sorted(_messages(response)) == [
+        "1 verdict published.",
+        "“Draft claim”: Only a verdict in review can be published; this one is draft.",
+        "“My own claim”: You wrote this verdict: a second editor must review and publish it.",
+    ]
+    assert dict(Verdict.objects.values_list("claim__title", "status")) == {
+        "My own claim": "in_review",
+        "Someone else's claim": "published",
+        "Draft claim": "draft",
+    }
+
+
+def test_editor_is_not_offered_the_publish_action(editor_client):
+    make_verdict(Verdict.Status.IN_REVIEW)
+    response = editor_client.get("/admin/claims/verdict/")
+    assertContains(response, '<option value="submit_for_review">Submit for review</option>', html=True)
+    assertNotContains(response, '<option value="publish">')
+
+
+# --- Optimistic locking ----------------------------------------------------------------------------
+
+
+def test_second_editor_saving_a_stale_verdict_is_refused(client, editor, other_editor):
+    verdict = make_verdict(Verdict.Status.DRAFT)
+    client.force_login(editor)
+    first = form_data(client.get(_change_url(verdict)))
+    client.force_login(other_editor)
+    second = form_data(client.get(_change_url(verdict)))
+
+    client.force_login(editor)
+    client.post(_change_url(verdict), first | {"conclusion": "The first editor's conclusion."})
+    client.force_login(other_editor)
+    response = client.post(_change_url(verdict), second | {"conclusion": "The second editor's conclusion."})
+    assertContains(response, "Someone else changed this record while you were editing it.")
+    assert Verdict.objects.get(pk=verdict.pk).conclusion == "The first editor's conclusion."
+
+
+def test_second_editor_saving_a_stale_claim_is_refused(client, editor, other_editor):
+    claim = AppearanceFactory().claim
+    client.force_login(editor)
+    first = form_data(client.get(_change_url(claim)))
+    client.force_login(other_editor)
+    second = form_data(client.get(_change_url(claim)))
+
+    client.force_login(editor)
+    client.post(_change_url(claim), first | {"title": "The first editor's title"})
+    client.force_login(other_editor)
+    response = client.post(_change_url(claim), second | {"title": "The second editor's title"})
+    assertContains(response, "Someone else changed this record while you were editing it.")
+    claim.refresh_from_db()
+    assert (claim.title, claim.version, claim.updated_by) == ("The first editor's title", 2, editor)
+
+
+# --- Integrity ------------------------------------------------------------------------------------
+
+
+def test_deleting_a_claimant_with_claims_is_refused(reviewer_client):
+    claimant = ClaimFactory().claimant
+    url = f"/admin/claims/claimant/{claimant.pk}/delete/"
+    response = reviewer_client.post(url, {"post": "yes"})
+    assertContains(
+        response,
+        f"Deleting the claimant '{claimant.name}' would require deleting the following protected related objects:",
+    )
+    assertContains(
+        response, f'<li>Claim: <a href="/admin/claims/claim/{claimant.claims.get().pk}/change/">', html=False
+    )
+    response = reviewer_client.post(
+        "/admin/claims/claimant/", {"action": "delete_selected", "_selected_action": [claimant.pk], "post": "yes"}
+    )
+    assertContains(
+        response, "Deleting the selected claimant would require deleting the following protected related objects:"
+    )
+    assert Claimant.objects.filter(pk=claimant.pk).exists()
+
+
+def test_deleting_a_claimant_without_claims_works(reviewer_client):
+    claimant = ClaimantFactory()
+    response = reviewer_client.post(f"/admin/claims/claimant/{claimant.pk}/delete/", {"post": "yes"}, follow=True)
+    assert _messages(response) == [f"The claimant “{claimant.name}” was deleted successfully."]
+    assert not Claimant.objects.exists()
+
+
+def test_two_first_appearances_in_one_form_are_refused(editor_client):
+    source, other = SourceFactory(), SourceFactory()
+    data = _claim_post_data(source) | {
+        "appearances-TOTAL_FORMS": "2",
+        "appearances-1-source": other.pk,
+        "appearances-1-quote": "Again",
+        "appearances-1-seen_on": "2024-06-15",
+        "appearances-1-is_first": "on",
+    }
+    response = editor_client.post("/admin/claims/claim/add/", data)
+    assertContains(response, "Only one appearance can be the first.")
+    assert not Claim.objects.exists()
+
+
+def test_second_first_appearance_on_a_saved_claim_is_refused(editor_client):
+    appearance = AppearanceFactory(is_first=True)
+    data = form_data(editor_client.get(_change_url(appearance.claim)))
+    data |= {
+        "appearances-1-source": SourceFactory().pk,
+        "appearances-1-quote": "Again",
+        "appearances-1-seen_on": "2024-06-15",
+        "appearances-1-is_first": "on",
+    }
+    response = editor_client.post(_change_url(appearance.claim), data)
+    assertContains(response, "Only one appearance can be the first.")
+    assert Appearance.objects.count() == 1
+
+
+def test_duplicate_claim_slug_is_a_form_error(editor_client):
+    ClaimFactory(slug="minister-says-unemployment-halved")
+    response = editor_client.post("/admin/claims/claim/add/", _claim_post_data(SourceFactory()))
+    assertContains(response, "Claim with this Slug already exists.")
+    assert Claim.objects.count() == 1
+
+
+def test_claimant_and_unattributed_together_is_a_form_error(editor_client):
+    response = editor_client.post("/admin/claims/claim/add/", _claim_post_data(SourceFactory(), unattributed="on"))
+    assertContains(response, "A claim with a claimant cannot also be marked unattributed.")
+    assert not Claim.objects.exists()
+
+
+def test_second_verdict_for_a_claim_is_a_form_error(editor_client):
+    verdict = make_verdict(Verdict.Status.DRAFT)
+    response = editor_client.post(
+        "/admin/claims/verdict/add/",
+        {
+            "claim": verdict.claim_id,
+            "rating": verdict.rating_id,
+            "conclusion": "Again.",
+            "analysis": "",
+            "evidence-TOTAL_FORMS": "0",
+            "evidence-INITIAL_FORMS": "0",
+        },
+    )
+    assertContains(response, "Verdict with this Claim already exists.")
+    assert Verdict.objects.count() == 1
+
+
+# --- History --------------------------------------------------------------------------------------
+
+
+def test_admin_saves_are_recorded_in_history_with_the_user(client, editor, reviewer):
+    verdict = make_verdict(Verdict.Status.IN_REVIEW)
+    client.force_login(reviewer)
+    _post_change(client, verdict, conclusion="Reworded before publication.", _publish="Save and publish")
+    client.force_login(editor)
+    _post_change(client, verdict.claim.claimant, role="Former minister")
+
+    latest = Verdict.history.filter(id=verdict.pk).order_by("history_date")
+    assert [(h.status, h.conclusion, h.history_user) for h in latest][-2:] == [
+        ("in_review", "Reworded before publication.", reviewer),
+        ("published", "Reworded before publication.", reviewer),
+    ]
+    claimant_history = Claimant.history.filter(id=verdict.claim.claimant_id).latest("history_date")
+    assert (claimant_history.role, claimant_history.history_user, claimant_history.history_type) == (
+        "Former minister",
+        editor,
+        "~",
+    )
+    response = client.get(f"/admin/claims/claimant/{verdict.claim.claimant_id}/history/")
+    assertContains(response, "Former minister")
+    assertContains(response, editor.username)
+    assert LogEntry.objects.filter(user=editor).count() == 1
+
+
+def test_claim_history_page_lists_the_editor(client, editor):
+    client.force_login(editor)
+    client.post("/admin/claims/claim/add/", _claim_post_data(SourceFactory()))
+    claim = Claim.objects.get()
+    assert list(Claim.history.filter(id=claim.pk).values_list("history_type", "history_user__username")) == [
+        ("+", editor.username)
+    ]
+    assert Appearance.history.get().history_user == editor
+    assert claim.made_on == datetime.date(2024, 6, 14)
+
+
+def test_reader_without_staff_rights_is_sent_to_login(client, reader):
+    client.force_login(reader)
+    response = client.get("/admin/claims/claim/")
+    assertRedirects(response, "/admin/login/?next=/admin/claims/claim/")
+    assert UserFactory._meta.model.objects.filter(is_staff=True).count() == 0
