@@ -290,3 +290,28 @@ def test_mandatory_two_factor_refuses_an_unconfirmed_reviewer_session(reviewer_c
     assert "Two-factor authentication required" in content
     assert "this session was opened without one" in content
     assert reviewer_client.get("/").status_code == 200  # the public site is not concerned
+
+
+def test_an_administrator_sets_up_a_device_and_shows_its_qr_code(admin_client, editor):
+    response = admin_client.post(
+        reverse("admin:otp_totp_totpdevice_add"),
+        {
+            "user": editor.pk,
+            "name": "Erin's phone",
+            "key": "3132333435363738393031323334353637383930",
+            "step": 30,
+            "t0": 0,
+            "digits": 6,
+            "tolerance": 1,
+            "drift": 0,
+            "confirmed": "on",
+            "throttling_failure_count": 0,
+        },
+    )
+    assert response.status_code == 302
+    device = TOTPDevice.objects.get(user=editor)
+    assert (device.name, device.confirmed) == ("Erin's phone", True)
+    image = admin_client.get(reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk]))
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/svg+xml"
+    assert image.content.startswith(b"<?xml")
