@@ -14,7 +14,7 @@ import re
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Q, Value
+from django.db.models import BooleanField, Case, ExpressionWrapper, FloatField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 
@@ -104,7 +104,12 @@ def search(queryset, text):
         return queryset.none()
     for term in terms:
         queryset = queryset.filter(Q(title__icontains=term) | Q(text__icontains=term) | Q(search_extra__icontains=term))
-    return queryset.annotate(rank=Value(1.0, output_field=FloatField())).order_by("-made_on", "-pk")
+    # Ranked by how many of the words the title holds, as the docstring promises.
+    title_hits = [Case(When(title__icontains=t, then=Value(1.0)), default=Value(0.0)) for t in terms]
+    rank = sum(title_hits[1:], title_hits[0])
+    return queryset.annotate(rank=ExpressionWrapper(rank, output_field=FloatField())).order_by(
+        "-rank", "-made_on", "-pk"
+    )
 
 
 def with_snippets(queryset, text):

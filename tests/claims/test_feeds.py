@@ -1,0 +1,116 @@
+"""Feeds, sitemap and robots.txt: they parse, and only published material is in them."""
+
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+
+from claims import services
+from claims.models import Rating, Verdict
+from tests.factories import TopicFactory, make_verdict
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def published_and_hidden(reviewer):
+    published = make_verdict(title="Published claim", slug="published", text="What was said.", reviewer=reviewer)
+    make_verdict(Verdict.Status.DRAFT, title="Draft claim", slug="draft")
+    make_verdict(Verdict.Status.IN_REVIEW, title="Review claim", slug="review")
+    make_verdict(Verdict.Status.RETRACTED, title="Retracted claim", slug="retracted", reviewer=reviewer)
+    return published
+
+
+@pytest.mark.parametrize("url", ["/feeds/verdicts.rss", "/feeds/verdicts.atom"])
+def test_verdict_feeds_parse_and_hold_published_verdicts_only(client, published_and_hidden, settings, url):
+    response = client.get(url)
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.title == "Latest fact-checks"
+    assert [e.title for e in feed.entries] == ["False: Published claim"]
+    entry = feed.entries[0]
+    assert entry.link == "http://testserver/claims/published/"
+    assert entry.id == f"{settings.SITE_URL}/claims/published/"
+    claimant = published_and_hidden.claim.claimant.name
+    assert entry.summary == f"{claimant}: “What was said.” — The statement is not accurate."
+    assert [t.term for t in entry.tags] == ["False"]
+    published_at = published_and_hidden.published_at
+    assert entry.published_parsed[:6] == published_at.utctimetuple()[:6]
+
+
+@pytest.mark.parametrize("url", ["/feeds/corrections.rss", "/feeds/corrections.atom"])
+def test_corrections_feeds_parse_newest_first(client, published_and_hidden, reviewer, url):
+    services.verdict_correct(
+        verdict=published_and_hidden,
+        by=reviewer,
+        note="We fixed the date.",
+        rating=Rating.objects.get(slug="mostly-false"),
+    )
+    feed = feedparser.parse(client.get(url).content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.title == "Corrections"
+    assert [e.title for e in feed.entries] == ["Rating change: Published claim", "Retraction: Retracted claim"]
+    assert feed.entries[0].summary == "Rating changed from False to Mostly false. We fixed the date."
+    assert feed.entries[0].link.endswith(f"/claims/published/#correction-{published_and_hidden.corrections.get().pk}")
+
+
+def test_feeds_query_count_is_constant(client, django_assert_num_queries):
+    make_verdict()
+    with django_assert_num_queries(1):
+        client.get("/feeds/verdicts.rss")
+    for i in range(20):
+        make_verdict(slug=f"f-{i}")
+    with django_assert_num_queries(1):
+        feed = feedparser.parse(client.get("/feeds/verdicts.rss").content)
+    assert len(feed.entries) == 21
+
+
+def test_feeds_escape_hostile_text(client):
+    make_verdict(slug="x", title='<script>alert("t")</script>', text="<b>bold</b> & more")
+    raw = client.get("/feeds/verdicts.rss").content.decode()
+    assert "<script>" not in raw
+    feed = feedparser.parse(raw)
+    assert feed.entries[0].title == 'False: <script>alert("t")</script>'
+
+
+def sitemap_urls(client):
+    root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - our own output
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    return [loc.text for loc in root.findall("s:url/s:loc", ns)]
+
+
+def test_sitemap_lists_published_pages_only(client, published_and_hidden):
+    urls = sitemap_urls(client)
+    claimant = published_and_hidden.claim.claimant
+    assert "http://testserver/claims/published/" in urls
+    assert f"http://testserver/claimants/{claimant.slug}/" in urls
+    assert "http://testserver/" in urls
+    assert "http://testserver/ratings/" in urls
+    assert not [u for u in urls if "draft" in u or "review" in u or "retracted" in u]
+    hidden_claimants = [v.claim.claimant.slug for v in Verdict.objects.exclude(status="published")]
+    assert not [u for u in urls if any(f"/claimants/{slug}/" in u for slug in hidden_claimants)]
+
+
+def test_sitemap_query_count_is_constant(client, django_assert_num_queries):
+    topic = TopicFactory()
+    make_verdict().claim.topics.add(topic)
+    # each of the three model sitemaps: a count (for its pages) and its items
+    with django_assert_num_queries(6):
+        client.get("/sitemap.xml")
+    for i in range(20):
+        make_verdict(slug=f"s-{i}").claim.topics.add(topic)
+    with django_assert_num_queries(6):
+        assert len(sitemap_urls(client)) == 6 + 21 + 21 + 1
+
+
+def test_robots_txt_allows_the_site_and_points_to_the_sitemap(client, settings):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == (
+        f"User-agent: *\nDisallow: /admin/\nAllow: /\n\nSitemap: {settings.SITE_URL}/sitemap.xml\n"
+    )
