@@ -138,3 +138,11 @@ def test_switched_off_by_the_setting(client, published, settings):
     settings.PUBLIC_CACHE = False
     client.get(LIST)
     assert cache.get(cache_key(LIST)) is None
+
+
+def test_redis_backend_reuses_one_client_per_pool():
+    from factcheck.cache_backend import RedisCache
+
+    backend = RedisCache("redis://127.0.0.1:6379/15", {})
+    client = backend._cache.get_client("key")
+    assert backend._cache.get_client("other", write=True) is client
