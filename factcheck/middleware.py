@@ -1,5 +1,6 @@
-"""Site-wide request guards: the Permissions-Policy header, the request size limit, the outage
-page when the database is unreachable, and mandatory two-factor authentication for reviewers."""
+"""Site-wide request guards: the health endpoints, the Permissions-Policy header, the request size
+limit, the outage page when the database is unreachable, and mandatory two-factor authentication
+for reviewers."""
 
 import logging
 
@@ -8,9 +9,23 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from claims.services import can_publish
-from factcheck import errors
+from factcheck import errors, health
 
 logger = logging.getLogger(__name__)
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz and /readyz before the middleware below runs: the public cache reads the
+    database on every GET, and liveness must not depend on the database. The views are also in
+    the URLconf, under the same paths, for reverse()."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.views = {"/healthz": health.healthz, "/readyz": health.readyz}
+
+    def __call__(self, request):
+        view = self.views.get(request.path_info)
+        return view(request) if view else self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

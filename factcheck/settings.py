@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "factcheck.middleware.PermissionsPolicyMiddleware",
     "factcheck.middleware.RequestSizeLimitMiddleware",
     "factcheck.middleware.DatabaseOutageMiddleware",
+    "factcheck.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a hit skips them (factcheck/cache.py says what is cached).
     "factcheck.cache.PublicCacheMiddleware",
@@ -158,7 +159,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["claims.api.renderers.ORJSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "claims.api.schema.APIAutoSchema",
     # Counters live in the Django cache: several processes need a shared one (CACHE_URL).
     "DEFAULT_THROTTLE_CLASSES": [
         "claims.api.throttling.AnonymousThrottle",

@@ -14,11 +14,24 @@ def test_healthz_answers_without_touching_the_database(client):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_healthz_answers_while_the_database_is_down(client):
+@pytest.fixture(params=[False, True], ids=["no-page-cache", "page-cache"])
+def public_cache(request, settings):
+    """Both with the public page cache (production default; it reads the database on every GET)
+    and without it (the test default)."""
+    settings.PUBLIC_CACHE = request.param
+
+
+def test_healthz_answers_while_the_database_is_down(client, public_cache):
     with database_refusing_connections():
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_health_endpoints_answer_whatever_the_host_header(client, db):
+    # Load balancers often probe by IP address; the answers do not depend on the host.
+    assert client.get("/healthz", HTTP_HOST="10.0.0.7").json() == {"status": "ok"}
+    assert client.get("/readyz", HTTP_HOST="10.0.0.7").status_code == 200
 
 
 def test_readyz_reports_database_and_cache(client, db):
@@ -27,7 +40,7 @@ def test_readyz_reports_database_and_cache(client, db):
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
 
 
-def test_readyz_is_503_with_retry_after_when_the_database_is_down(client, db, settings):
+def test_readyz_is_503_with_retry_after_when_the_database_is_down(client, db, settings, public_cache):
     with database_refusing_connections():
         response = client.get("/readyz")
     assert response.status_code == 503

@@ -63,6 +63,15 @@ def api_paths():
     return paths
 
 
+@pytest.fixture(params=[False, True], ids=["no-page-cache", "page-cache"])
+def client(request, settings):
+    """With the public page cache (the production default, which reads the content version from
+    the database before any view) and without. The client returns what a browser would get
+    rather than re-raising the error behind a 503."""
+    settings.PUBLIC_CACHE = request.param
+    return Client(raise_request_exception=False)
+
+
 @pytest.fixture
 def published(db):
     return make_verdict(slug="outage-claim", title="A claim readers can see").claim
