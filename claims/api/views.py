@@ -45,12 +45,9 @@ def conditional_response(request, data):
     return Response(data, headers={"ETag": etag})
 
 
-class ReadOnlyViewSet(viewsets.GenericViewSet):
-    """list() pages through filter_queryset(get_queryset()); retrieve() looks the slug up in
-    get_queryset() alone (filters and ordering do not apply to a detail)."""
+class ListViewSet(viewsets.GenericViewSet):
+    """list() pages through filter_queryset(get_queryset()) and builds each item with build_item()."""
 
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
     ordering_fields = ()
 
     @property
@@ -63,6 +60,14 @@ class ReadOnlyViewSet(viewsets.GenericViewSet):
         urls = s.URLs(request)
         items = [self.build_item(obj, urls) for obj in (page if page is not None else queryset)]
         return self.get_paginated_response(items) if page is not None else Response(items)
+
+
+class ReadOnlyViewSet(ListViewSet):
+    """Adds retrieve(), which looks the slug up in get_detail_queryset() (filters and ordering do
+    not apply to a detail)."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_detail_queryset().filter(slug=kwargs["slug"]).first()
@@ -95,7 +100,7 @@ class SyncOrdering:
 
     @property
     def ordering(self):
-        if self.request is not None and "updated_since" in self.request.query_params:
+        if self.request is not None and self.request.query_params.get("updated_since"):
             return ("updated_at",)
         return ("-published_at",)
 
@@ -150,8 +155,7 @@ class ClaimViewSet(SyncOrdering, ReadOnlyViewSet):
         responses={200: s.ClaimReviewSerializer(many=True)},
     ),
 )
-class ClaimReviewViewSet(SyncOrdering, ReadOnlyViewSet):
-    noun = _("claim")
+class ClaimReviewViewSet(SyncOrdering, ListViewSet):
     filterset_class = SyncFilter
     serializer_class = s.ClaimReviewSerializer
 
@@ -182,8 +186,7 @@ class ClaimReviewViewSet(SyncOrdering, ReadOnlyViewSet):
         responses={200: s.TombstoneSerializer(many=True)},
     ),
 )
-class TombstoneViewSet(ReadOnlyViewSet):
-    noun = _("claim")
+class TombstoneViewSet(ListViewSet):
     filterset_class = TombstoneFilter
     serializer_class = s.TombstoneSerializer
     ordering = ("retracted_at",)
@@ -319,6 +322,8 @@ class SourceViewSet(SourceViewSetBase, ReadOnlyViewSet):
 
 
 class MatchView(APIView):
+    validates_query_parameters = True
+
     @extend_schema(
         summary=_("Has this claim been checked already?"),
         description=_(

@@ -1,10 +1,7 @@
-import datetime
-
 import pytest
 
-from claims import services
-from claims.models import Claim, Rating, Verdict
-from tests.factories import AppearanceFactory, SourceFactory, TopicFactory, UserFactory, make_verdict
+from claims.models import Claim, Verdict
+from tests.factories import UserFactory, make_verdict
 
 
 @pytest.fixture(autouse=True)
@@ -25,31 +22,6 @@ def published(db):
 
     def make(**claim_kwargs):
         return make_verdict(Verdict.Status.PUBLISHED, **claim_kwargs)
-
-    return make
-
-
-@pytest.fixture
-def rich_claims(db, reviewer_user):
-    """make(n): n published claims with everything nested that the detail shows (two topics, a second
-    appearance, a captured evidence source and a correction), for query-count tests."""
-
-    def make(n):
-        topics = [TopicFactory(), TopicFactory()]
-        verdicts = []
-        for _ in range(n):
-            verdict = make_verdict(Verdict.Status.PUBLISHED, reviewer=reviewer_user)
-            claim = verdict.claim
-            claim.topics.set(topics)
-            AppearanceFactory(claim=claim, is_first=False, seen_on=datetime.date(2024, 6, 15))
-            source = verdict.evidence.get().source
-            source.capture("The captured text.")
-            source.save()
-            services.verdict_correct(
-                verdict=verdict, note="Rating changed.", by=reviewer_user, rating=Rating.objects.get(slug="mostly-false")
-            )
-            verdicts.append(verdict)
-        return verdicts
 
     return make
 
