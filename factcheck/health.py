@@ -14,17 +14,21 @@ from django.db import Error as DatabaseError
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
 
+# Answered before XFrameOptionsMiddleware runs (factcheck.middleware.HealthCheckMiddleware).
+@xframe_options_deny
 @never_cache
 @require_safe
 def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+@xframe_options_deny
 @never_cache
 @require_safe
 def readyz(request):
