@@ -1,5 +1,6 @@
 """Query parameters of the claims, claim-review and tombstone lists, and the ordering whitelist."""
 
+import datetime
 import re
 
 import django_filters
@@ -30,7 +31,14 @@ class DateTimeField(forms.DateTimeField):
     def to_python(self, value):
         if isinstance(value, str):
             value = _UNENCODED_OFFSET.sub(r"+\1", value.strip())
-        return super().to_python(value)
+        value = super().to_python(value)
+        try:
+            # The database compares in UTC: a time that has no UTC equivalent (year 0 or 10000).
+            if value is not None:
+                value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return value
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)

@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from claims.api import views
@@ -22,6 +22,5 @@ urlpatterns = [
     # The split view serves Swagger UI's settings as a script file: no inline script, so a strict
     # CSP holds; the UI's own files come from drf-spectacular-sidecar, not from a CDN.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
 ]

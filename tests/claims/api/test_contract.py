@@ -125,9 +125,8 @@ def test_docs_are_served_without_a_cdn(client):
     script = client.get("/api/v1/docs/?script=")
     assert script.status_code == 200
     assert "/api/v1/schema/" in script.content.decode()
-    redoc = client.get("/api/v1/redoc/").content.decode()
-    assert "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js" in redoc
-    assert "cdn" not in redoc.lower()
+    # ReDoc loads Google fonts and inline code: not served.
+    assert client.get("/api/v1/redoc/").status_code == 404
 
 
 def test_schema_is_served_as_json(client):

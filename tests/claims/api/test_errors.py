@@ -5,6 +5,7 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 INVALID = "Some parameters are not valid."
+DATETIME_MESSAGE = "Enter an ISO 8601 date-time such as 2024-06-14T09:30:00Z, or a date such as 2024-06-14."
 
 
 def errors(client, url):
@@ -33,6 +34,8 @@ def errors(client, url):
             "published_after",
             "Enter an ISO 8601 date-time such as 2024-06-14T09:30:00Z, or a date such as 2024-06-14.",
         ),
+        ("updated_since=0001-01-01T00:00:00%2B14:00", "updated_since", DATETIME_MESSAGE),
+        ("published_before=9999-12-31T23:59:59-14:00", "published_before", DATETIME_MESSAGE),
         ("made_after=14/06/2024", "made_after", "Enter a date as YYYY-MM-DD, e.g. 2024-06-14."),
         ("made_before=2024-13-01", "made_before", "Enter a date as YYYY-MM-DD, e.g. 2024-06-14."),
         ("rating=pants-on-fire", "rating", "There is no rating with this slug. The list is at /api/v1/ratings/."),
