@@ -82,6 +82,9 @@ class ClaimFilterForm(forms.Form):
     def values(self):
         """The valid filters (invalid ones are left out, so they do not apply)."""
         self.is_valid()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
     def sort_order(self, values):

@@ -132,6 +132,10 @@ def python_snippet(claim_text, text, width=160):
     lowered = claim_text.lower()
     hits = [lowered.find(t) for t in terms if lowered.find(t) >= 0]
     start = max(0, min(hits) - width // 3) if hits else 0
+    if start > 0:
+        # Begin at a word, not in the middle of one.
+        space = claim_text.find(" ", start, min(hits))
+        start = space + 1 if space >= 0 else start
     excerpt = claim_text[start : start + width]
     html = escape(excerpt)
     for term in sorted(set(terms), key=len, reverse=True):

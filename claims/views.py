@@ -85,7 +85,11 @@ def home(request):
 
 @cdn_cached
 def claim_list(request):
-    form = ClaimFilterForm(request.GET, choices=selectors.filter_choices())
+    data = request.GET.copy()
+    if data.get("q") and not data.get("sort"):
+        # Show the order in force: a search is sorted by relevance unless told otherwise.
+        data["sort"] = ClaimFilterForm.SORT_RELEVANCE
+    form = ClaimFilterForm(data, choices=selectors.filter_choices())
     values = form.values()
     sort = form.sort_order(values)
     claims = form.apply(selectors.published_claims(), values)

@@ -36,7 +36,17 @@ def _require_chromium():
 
 
 @pytest.fixture(scope="module")
-def browser():
+def _serialized_db(django_db_setup, django_db_blocker):
+    """The migrated data (ratings, groups) as Django serialised it for serialized_rollback, read
+    before Playwright starts: its event loop gives the test thread another database connection
+    object, which lacks the copy, so a flushed database would otherwise stay empty."""
+    from django.db import connections
+
+    return getattr(connections["default"], "_test_serialized_contents", None)
+
+
+@pytest.fixture(scope="module")
+def browser(_serialized_db):
     _require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -72,7 +82,14 @@ def page(request, browser):
 
 
 @pytest.fixture
-def site(live_server, settings):
+def site(live_server, settings, _serialized_db):
+    from django.db import connections
+
+    connection = connections["default"]
+    if _serialized_db and not hasattr(connection, "_test_serialized_contents"):
+        connection._test_serialized_contents = _serialized_db
+        if not Rating.objects.exists():
+            connection.creation.deserialize_db_from_string(_serialized_db)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("loadseeds", verbosity=0)
     make_verdict(
