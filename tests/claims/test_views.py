@@ -278,7 +278,7 @@ def test_claim_page_head_has_title_canonical_open_graph_and_twitter(client, full
     assert '<meta property="og:type" content="article">' in body
     assert '<meta property="og:title" content="Needs context: Talks without delay">' in body
     assert '<meta property="og:description" content="It depends on conditions.">' in body
-    assert '<meta name="twitter:card" content="summary">' in body
+    assert '<meta name="twitter:card" content="summary_large_image">' in body
     assert body.count('<script type="application/ld+json">') == 1
 
 
