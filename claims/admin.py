@@ -270,7 +270,7 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(Claim)
 class ClaimAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     form = ClaimForm
-    list_display = ["title", "claimant", "kind", "made_on", "status", "rating", "updated_at"]
+    list_display = ["title", "claimant", "made_on", "status", "rating"]
     list_select_related = ["claimant", "verdict__rating"]
     list_filter = [
         StatusFilter,
