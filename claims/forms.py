@@ -1,9 +1,18 @@
 from django import forms
 from django.db.models import Q
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim
 from claims.search import MAX_QUERY_LENGTH
+
+
+def language_name(code):
+    """A language's name in the reader's language (“Russian” for ru), or the code if unknown."""
+    try:
+        return get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
 
 
 class ClaimFilterForm(forms.Form):
@@ -59,7 +68,9 @@ class ClaimFilterForm(forms.Form):
         ]
         self.fields["claimant"].choices = [("", _("Anyone"))] + [(c.slug, c.name) for c in choices["claimants"]]
         self.fields["topic"].choices = [("", _("Any topic"))] + [(t.slug, t.name) for t in choices["topics"]]
-        self.fields["language"].choices = [("", _("Any language"))] + [(code, code) for code in choices["languages"]]
+        self.fields["language"].choices = [("", _("Any language"))] + [
+            (code, language_name(code)) for code in choices["languages"]
+        ]
         unknown = _("There is no %(what)s “%(value)s”, so that filter was ignored.")
         for name, what in (
             ("rating", _("rating")),

@@ -135,6 +135,13 @@ def test_claim_list_shows_the_filters_in_force(client, putin):
     assert "Kind: Pledge" in text
 
 
+def test_language_filter_names_the_language(client):
+    make_verdict(language="ru")
+    response = client.get("/claims/?language=ru")
+    assert "Language: Russian" in text_of(response)
+    assert '<option value="ru" selected>Russian</option>' in response.content.decode()
+
+
 def test_claim_list_sorts_newest_and_oldest_by_publication(client):
     first, second = publish_many(2)
     body = client.get("/claims/?sort=oldest").content.decode()
