@@ -317,44 +317,48 @@ def wrk(config, url, *, seconds, cold, script):
 
 
 def measure(config, server, targets, queries):
-    rows = []
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(LUA)
         script = fh.name
+    # The floor first and last ("end"): on a shared machine the load drifts; ratios use the mean.
+    plan = [("floor", "cold")]
+    plan += [(n, m) for n in targets if n not in REFERENCES for m in ("cold", "warm")]
+    plan += [("stock_drf", "cold"), ("floor", "end")]
     try:
-        for name, path in targets.items():
-            for mode in ("cold",) if name in REFERENCES else ("cold", "warm"):
-                url = server.url(path)
-                if config.warmup:
-                    wrk(config, url, seconds=config.warmup, cold=mode == "cold", script=script)
-                watch = MemoryWatch(server)
-                watch.start()
-                stats = wrk(config, url, seconds=config.duration, cold=mode == "cold", script=script)
-                if stats["requests"] < config.connections:
-                    # Too slow for the duration to say anything: measure again for longer.
-                    server.drain()
-                    stats = wrk(config, url, seconds=config.duration * 4, cold=mode == "cold", script=script)
-                stats.update(
-                    name=name,
-                    mode=mode,
-                    path=path,
-                    peak_rss_mb=round(watch.stop(), 1),
-                    queries=queries[name][f"{mode}_queries"],
-                    status=queries[name][f"{mode}_status" if mode == "warm" else "status"],
-                )
-                rows.append(stats)
-                server.drain()
-                log(
-                    f"{name:<14} {mode:<4} {stats['rps']:>9.1f} req/s  p95 {stats['p95_ms']} ms  errors {stats['errors']}"
-                )
+        rows = [measure_one(config, server, script, name, mode, targets[name], queries[name]) for name, mode in plan]
     finally:
         os.unlink(script)
-    floor = next(r["rps"] for r in rows if r["name"] == "floor")
+    floors = [r["rps"] for r in rows if r["name"] == "floor"]
+    floor = sum(floors) / len(floors)
     stock = next((r["rps"] for r in rows if r["name"] == "stock_drf"), None)
     for row in rows:
         row["x_floor"] = round(row["rps"] / floor, 3) if floor else None
         row["x_stock_drf"] = round(row["rps"] / stock, 1) if stock else None
     return rows
+
+
+def measure_one(config, server, script, name, mode, path, probe_result):
+    url, cold = server.url(path), mode != "warm"
+    if config.warmup:
+        wrk(config, url, seconds=config.warmup, cold=cold, script=script)
+    watch = MemoryWatch(server)
+    watch.start()
+    stats = wrk(config, url, seconds=config.duration, cold=cold, script=script)
+    if stats["requests"] < config.connections:
+        # Too slow for the duration to say anything: measure again for longer.
+        server.drain()
+        stats = wrk(config, url, seconds=config.duration * 4, cold=cold, script=script)
+    stats.update(
+        name=name,
+        mode=mode,
+        path=path,
+        peak_rss_mb=round(watch.stop(), 1),
+        queries=probe_result["cold_queries" if cold else "warm_queries"],
+        status=probe_result["status" if cold else "warm_status"],
+    )
+    server.drain()
+    log(f"{name:<14} {mode:<4} {stats['rps']:>9.1f} req/s  p95 {stats['p95_ms']} ms  errors {stats['errors']}")
+    return stats
 
 
 def row_of(rows, name, mode):
