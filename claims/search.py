@@ -149,11 +149,12 @@ def python_snippet(claim_text, text, width=160):
 # "Has this been checked already?" A partner's text is split into concepts: each word that is not a
 # stop word, widened by the thesaurus below to its synonyms. The score is the share of the text's
 # concepts that the claim contains (1 for a hit in its title or statement, 0.5 for one only in its
-# claimant's name or the conclusion); on PostgreSQL, trigram word similarity lifts near-verbatim
-# quotes too. The same words, stems and weights on both databases, so both give the same answers
-# on the test cases; PostgreSQL stems with the configured dictionary, SQLite with match_stem().
+# claimant's name or the conclusion), and a claim must reach 0.6 (one shared word of two is not
+# a match); on PostgreSQL, trigram word similarity lifts near-verbatim quotes too. The same words,
+# stems and weights on both databases, so both give the same answers on the test cases; PostgreSQL
+# stems with the configured dictionary, SQLite with match_stem().
 
-MATCH_THRESHOLD = 0.5
+MATCH_THRESHOLD = 0.6
 MAX_CONCEPTS = 24
 
 # PostgreSQL's English stop words (Snowball), so that both databases drop the same words, plus
