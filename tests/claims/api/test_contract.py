@@ -141,3 +141,17 @@ def test_schema_is_served_as_json(client):
         "description": "Optional partner key, sent as `X-API-Key: <key>` or `Authorization: Api-Key <key>`. "
         "Without a key, reads are anonymous with a lower rate limit.",
     }
+
+
+def test_every_parameter_response_and_field_is_described(client):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    missing = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            missing += [f"{path} {p['name']}" for p in operation.get("parameters", []) if not p.get("description")]
+            missing += [f"{path} {code}" for code, r in operation["responses"].items() if not r.get("description")]
+    for name, component in schema["components"]["schemas"].items():
+        for field, spec in component.get("properties", {}).items():
+            if not spec.get("description"):
+                missing.append(f"{name}.{field}")
+    assert missing == []
