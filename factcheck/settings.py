@@ -169,6 +169,9 @@ REST_FRAMEWORK = {
         "anon": env_str("API_THROTTLE_ANON", "60/minute"),
         "partner": env_str("API_THROTTLE_PARTNER", "1000/minute"),
     },
+    # Anonymous callers are throttled by address: trust X-Forwarded-For only as far as our own
+    # proxies set it (0: use the connection's address), or anyone could pick a fresh address.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0),
     "EXCEPTION_HANDLER": "claims.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

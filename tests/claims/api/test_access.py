@@ -81,6 +81,12 @@ def test_anonymous_throttle_gives_429_with_retry_after(client, db):
     assert response.json()["detail"].startswith("Request was throttled.")
 
 
+def test_a_forged_forwarded_for_header_does_not_reset_the_anonymous_limit(client, db):
+    with rates("2/minute", "5/minute"):
+        codes = [client.get("/api/v1/ratings/", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}").status_code for i in range(3)]
+    assert codes == [200, 200, 429]
+
+
 def test_partner_key_has_its_own_higher_limit(client, api_key):
     key, raw = api_key
     with rates("2/minute", "4/minute"):
