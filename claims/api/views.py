@@ -68,11 +68,12 @@ class ReadOnlyViewSet(ListViewSet):
 
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    not_found_message = _("There is no published %(what)s with this slug.")
 
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_detail_queryset().filter(slug=kwargs["slug"]).first()
         if obj is None:
-            raise NotFound(_("There is no published %(what)s with this slug.") % {"what": self.noun})
+            raise NotFound(self.not_found_message % {"what": self.noun})
         return conditional_response(request, self.build_detail(obj, s.URLs(request)))
 
     def get_detail_queryset(self):
@@ -260,6 +261,7 @@ class TopicViewSet(ReadOnlyViewSet):
 )
 class RatingViewSet(ReadOnlyViewSet):
     noun = _("rating")
+    not_found_message = _("There is no %(what)s with this slug.")
     serializer_class = s.RatingSerializer
     pagination_class = None
     filter_backends = []
@@ -294,9 +296,6 @@ class SourceViewSet(SourceViewSetBase, ReadOnlyViewSet):
             Q(pk__in=Appearance.objects.filter(claim__in=published).values("source_id"))
             | Q(pk__in=Evidence.objects.filter(verdict__claim__in=published).values("source_id"))
         )
-
-    def build_item(self, source, urls):
-        return SourceViewSetBase.build_item(self, source)
 
     def get_detail_queryset(self):
         published = Claim.objects.published()

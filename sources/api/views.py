@@ -34,5 +34,5 @@ class SourceViewSetBase:
     def get_queryset(self):
         return self.visible_sources().select_related("publisher")
 
-    def build_item(self, source):
+    def build_item(self, source, urls=None):
         return source_data(source)

@@ -314,3 +314,19 @@ def test_match_limit(client, published):
 def test_rating_vocabulary_is_public_even_when_unused(client, db):
     assert Rating.objects.filter(verdicts__isnull=False).count() == 0
     assert len(client.get("/api/v1/ratings/").json()) == 14
+
+
+@pytest.mark.parametrize("endpoint", ["claimants", "topics", "sources", "ratings"])
+def test_every_detail_answers_conditional_get(client, published, endpoint):
+    verdict = published()
+    verdict.claim.topics.add(TopicFactory(slug="economy"))
+    slug = {
+        "claimants": verdict.claim.claimant.slug,
+        "topics": "economy",
+        "sources": verdict.evidence.get().source.slug,
+        "ratings": "false",
+    }[endpoint]
+    etag = client.get(f"/api/v1/{endpoint}/{slug}/")["ETag"]
+    again = client.get(f"/api/v1/{endpoint}/{slug}/", HTTP_IF_NONE_MATCH=f'"other", {etag}')
+    assert (again.status_code, again["ETag"]) == (304, etag)
+    assert client.get(f"/api/v1/{endpoint}/{slug}/", HTTP_IF_NONE_MATCH='"other"').status_code == 200

@@ -108,7 +108,9 @@ def test_match_text_of_only_stop_words_finds_nothing(client, published):
 def test_unknown_slug_is_json_404(client, path):
     response = client.get(path)
     assert response.status_code == 404
-    assert response.json()["detail"].startswith("There is no published ")
+    noun = path.split("/")[3][:-1]
+    qualifier = "" if noun == "rating" else "published "
+    assert response.json() == {"detail": f"There is no {qualifier}{noun} with this slug."}
 
 
 @pytest.mark.parametrize("path", ["/api/v1/nothing/", "/api/v1/claims/a%20b/", "/api/v1/claims", "/api/v2/claims/"])
