@@ -22,7 +22,10 @@ class Claimant(models.Model):
         ORGANIZATION = "organization", _("Organisation")
 
     kind = models.CharField(
-        _("kind"), max_length=16, choices=Kind.choices, default=Kind.PERSON,
+        _("kind"),
+        max_length=16,
+        choices=Kind.choices,
+        default=Kind.PERSON,
         help_text=_("ClaimReview types the claim's author as a Person or an Organization by this."),
     )
     name = models.CharField(_("name"), max_length=200)
@@ -31,7 +34,10 @@ class Claimant(models.Model):
     affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
     wikidata_id = models.CharField(
-        _("Wikidata id"), max_length=20, blank=True, validators=[wikidata_id],
+        _("Wikidata id"),
+        max_length=20,
+        blank=True,
+        validators=[wikidata_id],
         help_text=_("E.g. Q7747. Used for sameAs in ClaimReview markup."),
     )
     description = models.TextField(_("description"), blank=True)
@@ -82,11 +88,19 @@ class Rating(models.Model):
     scale = models.CharField(_("scale"), max_length=16, choices=Scale.choices)
     label = models.CharField(_("label"), max_length=50)
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
-    description = models.TextField(_("description"), help_text=_("What the rating means; readers see it on the methodology page."))
-    colour = models.CharField(_("colour"), max_length=7, validators=[hex_colour], help_text=_("#rrggbb; the badge also shows the label."))
+    description = models.TextField(
+        _("description"), help_text=_("What the rating means; readers see it on the methodology page.")
+    )
+    colour = models.CharField(
+        _("colour"), max_length=7, validators=[hex_colour], help_text=_("#rrggbb; the badge also shows the label.")
+    )
     ordinal = models.PositiveSmallIntegerField(
-        _("ordinal value"), null=True, blank=True,
-        help_text=_("Position on the scale for ClaimReview ratingValue (higher is truer). Empty for labels off the scale."),
+        _("ordinal value"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Position on the scale for ClaimReview ratingValue (higher is truer). Empty for labels off the scale."
+        ),
     )
     position = models.PositiveSmallIntegerField(_("display order"), default=0)
     history = HistoricalRecords()
@@ -97,7 +111,9 @@ class Rating(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scale", "label"], name="rating_unique_label_per_scale"),
             models.UniqueConstraint(fields=["scale", "ordinal"], name="rating_unique_ordinal_per_scale"),
-            models.CheckConstraint(condition=Q(ordinal__isnull=True) | Q(ordinal__gte=1), name="rating_ordinal_positive"),
+            models.CheckConstraint(
+                condition=Q(ordinal__isnull=True) | Q(ordinal__gte=1), name="rating_ordinal_positive"
+            ),
         ]
 
     def __str__(self):
@@ -131,10 +147,14 @@ class Claim(models.Model):
     )
     made_on = models.DateField(_("date made"), null=True, blank=True)
     made_at = models.CharField(
-        _("where made"), max_length=300, blank=True,
+        _("where made"),
+        max_length=300,
+        blank=True,
         help_text=_("E.g. “address at the Russian Foreign Ministry, Moscow”."),
     )
-    language = models.CharField(_("language"), max_length=16, default="en", help_text=_("BCP 47 code of the claim's language."))
+    language = models.CharField(
+        _("language"), max_length=16, default="en", help_text=_("BCP 47 code of the claim's language.")
+    )
     topics = models.ManyToManyField(Topic, blank=True, related_name="claims", verbose_name=_("topics"))
     # Claimant name and verdict conclusion, copied here by the services so that one stored search
     # vector (see the search migration) covers them without a join.
@@ -189,10 +209,17 @@ class Appearance(models.Model):
         ordering = ["seen_on", "pk"]
         verbose_name = _("appearance")
         constraints = [
-            models.UniqueConstraint(fields=["claim", "source"], name="appearance_unique_claim_source",
-                                    violation_error_message=_("This claim already has an appearance in this source.")),
-            models.UniqueConstraint(fields=["claim"], condition=Q(is_first=True), name="appearance_one_first_per_claim",
-                                    violation_error_message=_("Only one appearance can be the first.")),
+            models.UniqueConstraint(
+                fields=["claim", "source"],
+                name="appearance_unique_claim_source",
+                violation_error_message=_("This claim already has an appearance in this source."),
+            ),
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(is_first=True),
+                name="appearance_one_first_per_claim",
+                violation_error_message=_("Only one appearance can be the first."),
+            ),
         ]
 
     def __str__(self):
@@ -215,17 +242,35 @@ class Verdict(models.Model):
 
     claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="verdict", verbose_name=_("claim"))
     rating = models.ForeignKey(
-        Rating, on_delete=models.PROTECT, null=True, blank=True, related_name="verdicts", verbose_name=_("rating"),
+        Rating,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="verdicts",
+        verbose_name=_("rating"),
         help_text=_("From the veracity scale for statements, the pledge scale for pledges."),
     )
-    conclusion = models.CharField(_("conclusion"), max_length=400, blank=True, help_text=_("One sentence readers see first."))
-    analysis = models.TextField(_("analysis"), blank=True, help_text=_("Markdown. Explain how the evidence settles the claim."))
+    conclusion = models.CharField(
+        _("conclusion"), max_length=400, blank=True, help_text=_("One sentence readers see first.")
+    )
+    analysis = models.TextField(
+        _("analysis"), blank=True, help_text=_("Markdown. Explain how the evidence settles the claim.")
+    )
     sources = models.ManyToManyField(Source, through="Evidence", related_name="+", blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True, editable=False)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts_written", verbose_name=_("author"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True, editable=False
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts_written", verbose_name=_("author")
+    )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="verdicts_reviewed",
-        verbose_name=_("reviewer"), editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="verdicts_reviewed",
+        verbose_name=_("reviewer"),
+        editable=False,
     )
     submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False, db_index=True)
@@ -261,6 +306,15 @@ class Verdict(models.Model):
                 name="verdict_reviewer_not_author_when_published",
             ),
         ]
+        indexes = [
+            # The newest-first lists of published verdicts (home, /claims/, API, feeds) walk this.
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("claim").desc(),
+                condition=Q(status="published"),
+                name="verdict_published_newest",
+            ),
+        ]
 
     def __str__(self):
         return str(self.claim)
@@ -282,8 +336,11 @@ class Evidence(models.Model):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         constraints = [
-            models.UniqueConstraint(fields=["verdict", "source"], name="evidence_unique_verdict_source",
-                                    violation_error_message=_("This source is already cited as evidence.")),
+            models.UniqueConstraint(
+                fields=["verdict", "source"],
+                name="evidence_unique_verdict_source",
+                violation_error_message=_("This source is already cited as evidence."),
+            ),
         ]
 
     def __str__(self):
@@ -302,14 +359,22 @@ class Correction(models.Model):
         PLEDGE_STATUS = "pledge_status", _("Pledge status change")
         RETRACTION = "retraction", _("Retraction")
 
-    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("verdict"))
+    verdict = models.ForeignKey(
+        Verdict, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("verdict")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     note = models.TextField(_("note"), help_text=_("Public explanation of what changed and why."))
-    old_rating = models.ForeignKey(Rating, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("old rating"))
-    new_rating = models.ForeignKey(Rating, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("new rating"))
+    old_rating = models.ForeignKey(
+        Rating, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("old rating")
+    )
+    new_rating = models.ForeignKey(
+        Rating, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("new rating")
+    )
     old_conclusion = models.CharField(_("old conclusion"), max_length=400, blank=True)
     created_at = models.DateTimeField(_("date"), db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -381,6 +446,8 @@ class APIKey(models.Model):
 def validate_rating_fits_claim(rating, claim):
     if rating is not None and claim is not None and rating.scale != claim.rating_scale:
         raise ValidationError(
-            {"rating": _("A %(kind)s takes a rating from the %(scale)s scale.")
-             % {"kind": claim.get_kind_display().lower(), "scale": Rating.Scale(claim.rating_scale).label.lower()}}
+            {
+                "rating": _("A %(kind)s takes a rating from the %(scale)s scale.")
+                % {"kind": claim.get_kind_display().lower(), "scale": Rating.Scale(claim.rating_scale).label.lower()}
+            }
         )

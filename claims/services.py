@@ -51,8 +51,11 @@ def _check_version(model, pk, expected_version, what):
     current = model.objects.select_for_update().only("version").get(pk=pk)
     if expected_version is not None and current.version != expected_version:
         raise EditConflict(
-            _("Someone else changed this %(what)s while you were editing it. Reload the page to see "
-              "their changes, then make yours again.") % {"what": what}
+            _(
+                "Someone else changed this %(what)s while you were editing it. Reload the page to see "
+                "their changes, then make yours again."
+            )
+            % {"what": what}
         )
     return current
 
@@ -134,8 +137,10 @@ def _record_changes(*, before, after, kind, note, by):
         return None
     if not note.strip():
         raise WorkflowError(
-            _("This verdict is published: changing its rating or conclusion is a public correction. "
-              "Write a correction note that tells readers what changed and why.")
+            _(
+                "This verdict is published: changing its rating or conclusion is a public correction. "
+                "Write a correction note that tells readers what changed and why."
+            )
         )
     if rating_changed:
         kind = Correction.Kind.PLEDGE_STATUS if before.claim.kind == "pledge" else Correction.Kind.RATING_CHANGE
@@ -152,8 +157,17 @@ def _record_changes(*, before, after, kind, note, by):
 
 
 @transaction.atomic
-def verdict_correct(*, verdict, note, by, kind=Correction.Kind.CORRECTION, rating=None, conclusion=None,
-                    analysis=None, expected_version=None):
+def verdict_correct(
+    *,
+    verdict,
+    note,
+    by,
+    kind=Correction.Kind.CORRECTION,
+    rating=None,
+    conclusion=None,
+    analysis=None,
+    expected_version=None,
+):
     """Correct, clarify or update a published verdict, or change its rating or pledge status, with
     a public note. Returns the Correction."""
     before = _lock_verdict(verdict, expected_version)
@@ -182,8 +196,10 @@ def verdict_submit_for_review(*, verdict, by):
     if not by.has_perm("claims.change_verdict"):
         raise PermissionDenied(_("You do not have permission to submit verdicts."))
     if locked.status != Verdict.Status.DRAFT:
-        raise WorkflowError(_("Only a draft can be submitted for review; this verdict is %(status)s.")
-                            % {"status": locked.get_status_display().lower()})
+        raise WorkflowError(
+            _("Only a draft can be submitted for review; this verdict is %(status)s.")
+            % {"status": locked.get_status_display().lower()}
+        )
     missing = publication_requirements_missing(locked)
     if missing:
         raise WorkflowError([_("It cannot go to review yet:")] + missing)
@@ -239,8 +255,10 @@ def verdict_publish(*, verdict, by):
     if locked.status == Verdict.Status.PUBLISHED:
         raise WorkflowError(_("This verdict is already published."))
     if locked.status != Verdict.Status.IN_REVIEW:
-        raise WorkflowError(_("Only a verdict in review can be published; this one is %(status)s.")
-                            % {"status": locked.get_status_display().lower()})
+        raise WorkflowError(
+            _("Only a verdict in review can be published; this one is %(status)s.")
+            % {"status": locked.get_status_display().lower()}
+        )
     if locked.author_id == by.pk:
         raise WorkflowError(_("You wrote this verdict: a second editor must review and publish it."))
     missing = publication_requirements_missing(locked)
@@ -269,7 +287,9 @@ def verdict_retract(*, verdict, note, by):
     locked.status = Verdict.Status.RETRACTED
     locked.retracted_at = now
     locked.retraction_note = note.strip()
-    Correction.objects.create(verdict=locked, kind=Correction.Kind.RETRACTION, note=note.strip(), created_at=now, created_by=by)
+    Correction.objects.create(
+        verdict=locked, kind=Correction.Kind.RETRACTION, note=note.strip(), created_at=now, created_by=by
+    )
     _finish(locked, fields=["status", "retracted_at", "retraction_note"], by=by, current_version=locked.version)
     content_version_bump()
     verdict.refresh_from_db()

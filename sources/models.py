@@ -67,12 +67,16 @@ class Source(models.Model):
     author = models.CharField(_("author"), max_length=300, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
-    language = models.CharField(_("language"), max_length=16, default="en", help_text=_("BCP 47 code, e.g. en, uk, ru."))
+    language = models.CharField(
+        _("language"), max_length=16, default="en", help_text=_("BCP 47 code, e.g. en, uk, ru.")
+    )
     archive_url = models.URLField(
         _("archive URL"), max_length=2000, blank=True, help_text=_("A permanent copy, e.g. in a web archive.")
     )
     snapshot_text = models.TextField(
-        _("captured text"), blank=True, help_text=_("The text of the source as captured, so the evidence survives link rot.")
+        _("captured text"),
+        blank=True,
+        help_text=_("The text of the source as captured, so the evidence survives link rot."),
     )
     snapshot_sha256 = models.CharField(_("snapshot SHA-256"), max_length=64, blank=True, editable=False)
     captured_at = models.DateTimeField(_("captured at"), null=True, blank=True, editable=False)
@@ -85,7 +89,10 @@ class Source(models.Model):
         verbose_name = _("source")
         constraints = [
             models.UniqueConstraint(
-                fields=["normalized_url"], condition=~Q(normalized_url=""), name="source_unique_normalized_url"
+                fields=["normalized_url"],
+                condition=~Q(normalized_url=""),
+                name="source_unique_normalized_url",
+                violation_error_message=_("A source with this URL is already recorded."),
             ),
             models.CheckConstraint(
                 condition=(Q(snapshot_sha256="") & Q(captured_at__isnull=True))
@@ -102,7 +109,13 @@ class Source(models.Model):
         if self.normalized_url:
             clash = Source.objects.filter(normalized_url=self.normalized_url).exclude(pk=self.pk).first()
             if clash:
-                raise ValidationError({"url": _("This URL is already recorded as the source “%(title)s”.") % {"title": clash.title}})
+                raise ValidationError(
+                    {"url": _("This URL is already recorded as the source “%(title)s”.") % {"title": clash.title}}
+                )
+
+    def validate_constraints(self, exclude=None):
+        # clean() already reports a duplicate URL on the url field, naming the existing source.
+        super().validate_constraints(exclude={*(exclude or ()), "normalized_url"})
 
     def save(self, *args, **kwargs):
         # A derived value, kept here so that no entry point can store a URL un-normalised and slip

@@ -69,7 +69,9 @@ def test_unattributed_claim_can_be_published(reviewer):
 def test_pledge_needs_a_pledge_rating(editor):
     claim = ClaimFactory(kind=Claim.Kind.PLEDGE)
     with pytest.raises(ValidationError, match="pledge status scale"):
-        services.verdict_save(verdict=Verdict(claim=claim, rating=Rating.objects.get(slug="true"), conclusion="x"), by=editor)
+        services.verdict_save(
+            verdict=Verdict(claim=claim, rating=Rating.objects.get(slug="true"), conclusion="x"), by=editor
+        )
     assert not Verdict.objects.exists()
 
 
@@ -85,9 +87,14 @@ def test_correction_is_required_to_change_published_rating(reviewer):
 def test_correction_records_old_and_new_rating(reviewer):
     verdict = make_verdict(reviewer=reviewer)
     version_before = ContentVersion.objects.get().number
-    correction = services.verdict_correct(verdict=verdict, by=reviewer, note="New figures were published.",
-                                          rating=Rating.objects.get(slug="half-true"))
-    assert (correction.kind, correction.old_rating.slug, correction.new_rating.slug) == ("rating_change", "false", "half-true")
+    correction = services.verdict_correct(
+        verdict=verdict, by=reviewer, note="New figures were published.", rating=Rating.objects.get(slug="half-true")
+    )
+    assert (correction.kind, correction.old_rating.slug, correction.new_rating.slug) == (
+        "rating_change",
+        "false",
+        "half-true",
+    )
     assert correction.note == "New figures were published."
     assert Verdict.objects.get(pk=verdict.pk).rating.slug == "half-true"
     assert ContentVersion.objects.get().number == version_before + 1
@@ -95,8 +102,14 @@ def test_correction_records_old_and_new_rating(reviewer):
 
 def test_pledge_status_change_is_recorded(reviewer):
     verdict = make_verdict(reviewer=reviewer, kind=Claim.Kind.PLEDGE, rating=Rating.objects.get(slug="in-the-works"))
-    correction = services.verdict_correct(verdict=verdict, by=reviewer, note="The law passed.", rating=Rating.objects.get(slug="kept"))
-    assert (correction.kind, correction.old_rating.label, correction.new_rating.label) == ("pledge_status", "In the works", "Kept")
+    correction = services.verdict_correct(
+        verdict=verdict, by=reviewer, note="The law passed.", rating=Rating.objects.get(slug="kept")
+    )
+    assert (correction.kind, correction.old_rating.label, correction.new_rating.label) == (
+        "pledge_status",
+        "In the works",
+        "Kept",
+    )
 
 
 def test_correction_without_note_is_refused(reviewer):
@@ -151,3 +164,16 @@ def test_editor_cannot_change_a_published_claim(editor, reviewer):
         services.claim_save(claim=claim, by=editor, expected_version=claim.version)
     services.claim_save(claim=claim, by=reviewer, expected_version=claim.version)
     assert Claim.objects.get(pk=claim.pk).text == "Rewritten after publication."
+
+
+def test_any_admin_change_bumps_the_content_version(reviewer_client):
+    from claims.models import Topic
+
+    topic = Topic.objects.create(name="Energy", slug="energy")
+    before = ContentVersion.objects.get().number
+    response = reviewer_client.post(
+        f"/admin/claims/topic/{topic.pk}/change/", {"name": "Energy policy", "slug": "energy", "description": ""}
+    )
+    assert response.status_code == 302
+    assert Topic.objects.get(pk=topic.pk).name == "Energy policy"
+    assert ContentVersion.objects.get().number == before + 1
