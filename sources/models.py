@@ -104,6 +104,12 @@ class Source(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A derived value, kept here so that no entry point can store a URL un-normalised and slip
+        # past the uniqueness constraint.
+        self.normalized_url = normalize_url(self.url)
+        super().save(*args, **kwargs)
+
     def clean(self):
         self.normalized_url = normalize_url(self.url)
         if self.normalized_url:
@@ -116,12 +122,6 @@ class Source(models.Model):
     def validate_constraints(self, exclude=None):
         # clean() already reports a duplicate URL on the url field, naming the existing source.
         super().validate_constraints(exclude={*(exclude or ()), "normalized_url"})
-
-    def save(self, *args, **kwargs):
-        # A derived value, kept here so that no entry point can store a URL un-normalised and slip
-        # past the uniqueness constraint.
-        self.normalized_url = normalize_url(self.url)
-        super().save(*args, **kwargs)
 
     def capture(self, text, *, at=None):
         """Record a text snapshot with its hash; an empty text clears the snapshot."""

@@ -74,28 +74,41 @@ def _seed_source(spec, base):
 
 def _seed_claim(spec, users):
     claim = Claim(
-        slug=spec["slug"], title=spec["title"], text=spec["text"], kind=spec["kind"],
+        slug=spec["slug"],
+        title=spec["title"],
+        text=spec["text"],
+        kind=spec["kind"],
         claimant=Claimant.objects.get(slug=spec["claimant"]) if spec.get("claimant") else None,
-        unattributed=spec.get("unattributed", False), made_on=datetime.date.fromisoformat(spec["made_on"]),
+        unattributed=spec.get("unattributed", False),
+        made_on=datetime.date.fromisoformat(spec["made_on"]),
         made_at=spec["made_at"],
     )
     services.claim_save(claim=claim, by=users["author"])
     claim.topics.set(Topic.objects.filter(slug__in=spec["topics"]))
     for item in spec["appearances"]:
         Appearance.objects.create(
-            claim=claim, source=Source.objects.get(slug=item["source"]), quote=item["quote"],
-            seen_on=datetime.date.fromisoformat(item["seen_on"]), is_first=item["is_first"],
+            claim=claim,
+            source=Source.objects.get(slug=item["source"]),
+            quote=item["quote"],
+            seen_on=datetime.date.fromisoformat(item["seen_on"]),
+            is_first=item["is_first"],
         )
     _seed_verdict(claim, spec["verdict"], users)
 
 
 def _seed_verdict(claim, spec, users):
-    verdict = Verdict(claim=claim, rating=Rating.objects.get(slug=spec["rating"]), conclusion=spec["conclusion"],
-                      analysis=spec["analysis"], author=users["author"])
+    verdict = Verdict(
+        claim=claim,
+        rating=Rating.objects.get(slug=spec["rating"]),
+        conclusion=spec["conclusion"],
+        analysis=spec["analysis"],
+        author=users["author"],
+    )
     services.verdict_save(verdict=verdict, by=users["author"])
     for position, item in enumerate(spec["evidence"]):
-        Evidence.objects.create(verdict=verdict, source=Source.objects.get(slug=item["source"]), note=item["note"],
-                                position=position)
+        Evidence.objects.create(
+            verdict=verdict, source=Source.objects.get(slug=item["source"]), note=item["note"], position=position
+        )
     if spec["status"] == Verdict.Status.DRAFT:
         return
     services.verdict_submit_for_review(verdict=verdict, by=users["author"])
@@ -104,7 +117,10 @@ def _seed_verdict(claim, spec, users):
     services.verdict_publish(verdict=verdict, by=users["reviewer"])
     if correction := spec.get("correction"):
         services.verdict_correct(
-            verdict=verdict, by=users["reviewer"], note=correction["note"],
-            rating=Rating.objects.get(slug=correction["rating"]), conclusion=correction["conclusion"],
+            verdict=verdict,
+            by=users["reviewer"],
+            note=correction["note"],
+            rating=Rating.objects.get(slug=correction["rating"]),
+            conclusion=correction["conclusion"],
             analysis=correction["analysis"],
         )
