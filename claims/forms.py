@@ -3,8 +3,11 @@ from django.db.models import Q
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from claims import selectors
 from claims.models import Claim
 from claims.search import MAX_QUERY_LENGTH
+
+CLAIMANT_SUGGESTIONS_ID = "claimant-suggestions"
 
 
 def language_name(code):
@@ -28,7 +31,15 @@ class ClaimFilterForm(forms.Form):
         error_messages={"max_length": _("The search is too long: at most %(limit_value)d characters.")},
     )
     rating = forms.ChoiceField(label=_("Rating"), required=False)
-    claimant = forms.ChoiceField(label=_("Claimant"), required=False)
+    # A name (or the slug of the claimant's page), not a select: there are thousands of claimants.
+    # The busiest are offered as suggestions through a <datalist>, which needs no script.
+    claimant = forms.CharField(
+        label=_("Claimant"),
+        required=False,
+        max_length=200,
+        help_text=_("A person's or organisation's name."),
+        widget=forms.TextInput(attrs={"list": CLAIMANT_SUGGESTIONS_ID, "autocomplete": "off"}),
+    )
     topic = forms.ChoiceField(label=_("Topic"), required=False)
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Statements and pledges")), *Claim.Kind.choices]
@@ -66,21 +77,33 @@ class ClaimFilterForm(forms.Form):
         self.fields["rating"].choices = [("", _("Any rating"))] + [
             (r.slug, f"{r.label} ({r.get_scale_display().lower()})") for r in choices["ratings"]
         ]
-        self.fields["claimant"].choices = [("", _("Anyone"))] + [(c.slug, c.name) for c in choices["claimants"]]
-        self.fields["topic"].choices = [("", _("Any topic"))] + [(t.slug, t.name) for t in choices["topics"]]
+        self.claimant_suggestions = choices["claimants"]
+        self.fields["topic"].choices = [("", _("Any topic"))] + list(choices["topics"])
         self.fields["language"].choices = [("", _("Any language"))] + [
             (code, language_name(code)) for code in choices["languages"]
         ]
         unknown = _("There is no %(what)s “%(value)s”, so that filter was ignored.")
         for name, what in (
             ("rating", _("rating")),
-            ("claimant", _("claimant with published checks")),
             ("topic", _("topic with published checks")),
             ("kind", _("kind")),
             ("language", _("claim language")),
             ("sort", _("sort order")),
         ):
             self.fields[name].error_messages["invalid_choice"] = unknown % {"what": what, "value": "%(value)s"}
+
+    def clean_claimant(self):
+        """The Claimant named (one query), or None when the field is empty."""
+        value = " ".join(self.cleaned_data["claimant"].split())
+        if not value:
+            return None
+        claimant = selectors.claimant_for_filter(value)
+        if claimant is None:
+            raise forms.ValidationError(
+                _("There is no %(what)s “%(value)s”, so that filter was ignored."),
+                params={"what": _("claimant with published checks"), "value": value},
+            )
+        return claimant
 
     def clean(self):
         data = super().clean()
@@ -109,7 +132,7 @@ class ClaimFilterForm(forms.Form):
         conditions = Q()
         lookups = {
             "rating": "verdict__rating__slug",
-            "claimant": "claimant__slug",
+            "claimant": "claimant",
             "topic": "topics__slug",
             "kind": "kind",
             "language": "language",
@@ -130,6 +153,9 @@ class ClaimFilterForm(forms.Form):
         for name in ("rating", "claimant", "topic", "kind", "language", "date_from", "date_to"):
             if name in values:
                 value = values[name]
+                if name == "claimant":
+                    shown.append((self.fields[name].label, value.name))
+                    continue
                 label = (
                     dict(self.fields[name].choices).get(value, value)
                     if hasattr(self.fields[name], "choices")

@@ -5,17 +5,122 @@ is the sum of the selectors it calls."""
 
 import hashlib
 
-from django.db.models import Count, Prefetch, Q, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils.http import quote_etag
 
-from claims.models import Appearance, Claim, Claimant, ContentVersion, Correction, Evidence, Rating, Topic
+from claims.models import Appearance, Claim, Claimant, ContentVersion, Correction, Evidence, Rating, Topic, Verdict
+from claims.services import content_version_current
 
 LIST_RELATED = ("claimant", "verdict__rating")
+# Aggregates are keyed on the content version, so a publish makes them unreachable at once; this
+# only bounds how long an unreachable entry occupies the cache.
+AGGREGATE_SECONDS = 24 * 3600
+CLAIMANT_SUGGESTIONS = 50
 
 
 def published_claims():
-    """Published claims with what a list row shows (claimant, rating), newest verdict first."""
+    """Published claims with what a list row shows (claimant, rating), newest verdict first (the
+    order of the partial index verdict_published_newest, which PostgreSQL walks without sorting)."""
     return Claim.objects.published().select_related(*LIST_RELATED).order_by("-verdict__published_at", "-pk")
+
+
+def published_claims_sorted():
+    """As published_claims(), for a few rows (one claimant's): the order is written so that the
+    newest-first index cannot serve it, and PostgreSQL fetches the rows by the narrow filter and
+    sorts them, instead of walking the whole index looking for them. published_at is never null
+    on a published verdict, so the order is the same."""
+    newest = F("verdict__published_at").desc(nulls_last=True)
+    return Claim.objects.published().select_related(*LIST_RELATED).order_by(newest, "-pk")
+
+
+class Aggregates:
+    """Counts over published claims, which change only when the content version does (every
+    publish, correction and retraction bumps it): each is cached under the version, so a page
+    costs one query for the version and each aggregate a full scan only once per version."""
+
+    def __init__(self, version=None):
+        self.version = content_version_current() if version is None else version
+
+    def get(self, name, build):
+        key = f"claims:aggregate:{self.version}:{name}"
+        value = cache.get(key)
+        if value is None:
+            value = build()
+            cache.set(key, value, AGGREGATE_SECONDS)
+        return value
+
+    def rating_counts(self):
+        """{rating_id: published verdicts}. One query the first time."""
+        return self.get("ratings", lambda: _verdict_rating_counts(Verdict.objects.published()))
+
+    def total(self):
+        return sum(self.rating_counts().values())
+
+    def topic_counts(self):
+        """{topic_id: published claims}. One query the first time."""
+        return self.get("topics", _topic_counts)
+
+    def topic_choices(self):
+        """[(slug, name)] of topics with published claims, by name. One query the first time (and
+        the topic counts')."""
+        return self.get("topic-choices", lambda: _topic_choices(self.topic_counts()))
+
+    def languages(self):
+        """Language codes of published claims, sorted. One query the first time."""
+        return self.get("languages", _languages)
+
+    def claimant_suggestions(self):
+        """Names of the claimants with the most published checks, by name. One query the first time."""
+        return self.get("claimant-suggestions", _claimant_suggestions)
+
+    def claimant_rating_counts(self, claimant_id):
+        """{rating_id: published verdicts} of one claimant. One query the first time."""
+        verdicts = Verdict.objects.published().filter(claim__claimant_id=claimant_id)
+        return self.get(f"claimant-ratings:{claimant_id}", lambda: _verdict_rating_counts(verdicts))
+
+    def topic_rating_counts(self, topic_id):
+        """{rating_id: published verdicts} on one topic. One query the first time."""
+        verdicts = Verdict.objects.published().filter(claim__topics=topic_id)
+        return self.get(f"topic-ratings:{topic_id}", lambda: _verdict_rating_counts(verdicts))
+
+
+def _verdict_rating_counts(verdicts):
+    # From the verdicts alone: a published verdict always has its claim, so no join is needed.
+    rows = verdicts.order_by().values_list("rating_id").annotate(n=Count("pk"))
+    return dict(rows)
+
+
+def _topic_counts():
+    published = Verdict.objects.published().filter(claim_id=OuterRef("claim_id"))
+    rows = (
+        Claim.topics.through.objects.filter(Exists(published))
+        .order_by()
+        .values_list("topic_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
+def _topic_choices(counts):
+    return list(Topic.objects.filter(pk__in=list(counts)).order_by("name").values_list("slug", "name"))
+
+
+def _languages():
+    return sorted(Claim.objects.published().order_by().values_list("language", flat=True).distinct())
+
+
+def _claimant_suggestions():
+    busiest = (
+        Claim.objects.published()
+        .filter(claimant__isnull=False)
+        .order_by()
+        .values("claimant_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "claimant_id")
+        .values("claimant_id")[:CLAIMANT_SUGGESTIONS]
+    )
+    return list(Claimant.objects.filter(pk__in=busiest).order_by("name").values_list("name", flat=True))
 
 
 def latest_claims(limit=6):
@@ -26,13 +131,6 @@ def latest_claims(limit=6):
 def ratings():
     """All rating rows, scale by scale in display order. One query."""
     return list(Rating.objects.all())
-
-
-def rating_counts(claims=None):
-    """{rating_id: number of published verdicts} over `claims` (default: all published). One query."""
-    claims = Claim.objects.published() if claims is None else claims
-    rows = claims.order_by().values("verdict__rating").annotate(n=Count("pk"))
-    return {row["verdict__rating"]: row["n"] for row in rows}
 
 
 def distribution(all_ratings, counts, scale):
@@ -48,13 +146,14 @@ def distribution(all_ratings, counts, scale):
     return {"rows": rows, "total": total, "scale": scale}
 
 
-def featured_topics():
-    """Featured topics with their number of published claims. One query."""
-    return list(
-        Topic.objects.filter(featured=True).annotate(
-            n_claims=Count("claims", filter=Q(claims__in=Claim.objects.published().values("pk")), distinct=True)
-        )
-    )
+def featured_topics(aggregates):
+    """Featured topics with their number of published claims (`n_claims`). One query, and the
+    topic counts' the first time per content version."""
+    counts = aggregates.topic_counts()
+    topics = list(Topic.objects.filter(featured=True))
+    for topic in topics:
+        topic.n_claims = counts.get(topic.pk, 0)
+    return topics
 
 
 def claim_for_page(slug):
@@ -108,14 +207,26 @@ def related_claims(claim, limit=5):
     return list(published_claims().filter(pk__in=ids)[:limit])
 
 
+def _has_published_claims():
+    return Exists(Claim.objects.published().filter(claimant_id=OuterRef("pk")))
+
+
 def claimant_with_claims(slug):
     """A claimant who has at least one published claim, or None. One query."""
-    return Claimant.objects.filter(slug=slug, claims__in=Claim.objects.published().values("pk")).distinct().first()
+    return Claimant.objects.filter(_has_published_claims(), slug=slug).first()
+
+
+def claimant_for_filter(value):
+    """The claimant with published claims whose slug is `value` or whose name is `value` in any
+    case, or None. One query (the claimants' table is small; the name is compared without index)."""
+    found = list(Claimant.objects.filter(_has_published_claims()).filter(Q(slug=value) | Q(name__iexact=value)))
+    found.sort(key=lambda claimant: (claimant.slug != value, claimant.name, claimant.pk))
+    return found[0] if found else None
 
 
 def claimant_pledges(claimant, limit=100):
     """The claimant's published pledges with their status, the most recent first. One query."""
-    return list(published_claims().filter(claimant=claimant, kind=Claim.Kind.PLEDGE)[:limit])
+    return list(published_claims_sorted().filter(claimant=claimant, kind=Claim.Kind.PLEDGE)[:limit])
 
 
 def topic_with_claims(slug):
@@ -132,13 +243,25 @@ def public_corrections():
     )
 
 
-def filter_choices():
-    """Choices for the claim filters: ratings, claimants and topics that have published claims, and
-    the languages published claims are in. Four queries."""
-    published = Claim.objects.published().values("pk")
+def filter_choices(aggregates):
+    """Choices for the claim filters: ratings, topics with published claims, the languages
+    published claims are in, and the names of the busiest claimants (suggestions for the claimant
+    field, which takes any claimant's name). One query (ratings), plus the aggregates' the first
+    time per content version."""
     return {
         "ratings": ratings(),
-        "claimants": list(Claimant.objects.filter(claims__in=published).distinct().order_by("name")),
-        "topics": list(Topic.objects.filter(claims__in=published).distinct().order_by("name")),
-        "languages": sorted(set(Claim.objects.published().order_by().values_list("language", flat=True).distinct())),
+        "topics": aggregates.topic_choices(),
+        "languages": aggregates.languages(),
+        "claimants": aggregates.claimant_suggestions(),
     }
+
+
+def published_before(offset, *, newest=True):
+    """(published_at, claim_id) of the published verdict at `offset` in the newest-first (or
+    oldest-first) order, or None: read from the partial index alone (an index-only scan), so that
+    a deep page of the whole list need not join and skip `offset` full rows. One query."""
+    order = ("-published_at", "-claim_id") if newest else ("published_at", "claim_id")
+    rows = list(
+        Verdict.objects.published().order_by(*order).values_list("published_at", "claim_id")[offset : offset + 1]
+    )
+    return rows[0] if rows else None

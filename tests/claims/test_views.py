@@ -85,12 +85,34 @@ def test_home_shows_latest_verdicts_spread_search_and_featured_topics(client, pu
 
 def test_home_query_count_is_constant(client, django_assert_num_queries):
     make_verdict()
+    # content version, ratings, latest, featured topics; the rating and topic counts once per
+    # content version (cached until the next publish)
+    with django_assert_num_queries(6):
+        client.get("/")
     with django_assert_num_queries(4):
         client.get("/")
     publish_many(20)
+    with django_assert_num_queries(6):
+        client.get("/")
     with django_assert_num_queries(4):
         response = client.get("/")
     assert response.content.decode().count('class="card"') == 6
+
+
+def test_home_counts_follow_each_publish_despite_their_cache(client, reviewer):
+    topic = TopicFactory(name="Ceasefire talks", slug="ceasefire-talks", featured=True)
+    make_verdict(slug="one").claim.topics.add(topic)
+    assert "False 1 check" in text_of(client.get("/"))
+    second = make_verdict(Verdict.Status.IN_REVIEW, slug="two")
+    second.claim.topics.add(topic)
+    text = text_of(client.get("/"))
+    assert "False 1 check" in text
+    assert "Ceasefire talks 1 check" in text
+    services.verdict_publish(verdict=second, by=reviewer)
+    text = text_of(client.get("/"))
+    assert "False 2 checks" in text
+    assert "Based on 2 published checks." in text
+    assert "Ceasefire talks 2 checks" in text
 
 
 # --- claim list, filters, search, pagination --------------------------------------------------------
@@ -195,22 +217,64 @@ def test_claim_list_paginates_with_shareable_links(client):
 
 def test_claim_list_query_count_is_constant(client, django_assert_num_queries):
     make_verdict()
-    # filter choices (ratings, claimants, topics, languages), count, page
-    with django_assert_num_queries(6):
+    # content version, ratings, count, page; once per content version the topic counts, the
+    # languages and the claimant suggestions (the topics' names too once a topic has claims)
+    with django_assert_num_queries(7):
+        client.get("/claims/?kind=statement&rating=false")
+    with django_assert_num_queries(4):
         client.get("/claims/?kind=statement&rating=false")
     publish_many(20)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
+        client.get("/claims/?kind=statement&rating=false")
+    with django_assert_num_queries(4):
         response = client.get("/claims/?kind=statement&rating=false")
     assert response.content.decode().count('class="card"') == 20
 
 
+def test_unfiltered_claim_list_counts_from_the_cached_rating_counts(client, django_assert_num_queries):
+    publish_many(3)
+    client.get("/claims/")
+    # content version, ratings, page: no COUNT(*) over the table
+    with django_assert_num_queries(3):
+        assert "3 fact-checks" in text_of(client.get("/claims/"))
+    with django_assert_num_queries(3):
+        assert "3 fact-checks" in text_of(client.get("/claims/?rating=false"))
+    make_verdict(slug="fourth", rating=Rating.objects.get(slug="true"))
+    assert "4 fact-checks" in text_of(client.get("/claims/"))
+    assert "1 fact-check" in text_of(client.get("/claims/?rating=true"))
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_deep_pages_of_the_whole_list_match_the_offset_pages(client, sort, django_assert_num_queries):
+    publish_many(45)
+    client.get("/claims/")
+
+    def titles(query):
+        return re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', client.get(query).content.decode())
+
+    keyset = [titles(f"/claims/?sort={sort}&page={n}") for n in (1, 2, 3)]
+    # The same pages through a filter that every claim passes, which pages with OFFSET.
+    offset = [titles(f"/claims/?sort={sort}&kind=statement&page={n}") for n in (1, 2, 3)]
+    assert keyset == offset
+    assert [len(page) for page in keyset] == [20, 20, 5]
+    assert len(set(sum(keyset, []))) == 45
+    # content version, ratings, the boundary (index only), page
+    with django_assert_num_queries(4):
+        client.get(f"/claims/?sort={sort}&page=2")
+
+
 def test_search_query_count_is_constant(client, django_assert_num_queries):
     make_verdict(text="The ceasefire starts today.")
-    with django_assert_num_queries(6):
+    # content version, ratings, count, page, and the filter choices' aggregates as above
+    with django_assert_num_queries(7):
+        client.get("/claims/?q=ceasefire")
+    with django_assert_num_queries(4):
         client.get("/claims/?q=ceasefire")
     for i in range(20):
         make_verdict(slug=f"c-{i}", text=f"Another ceasefire claim {i}.")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
+        client.get("/claims/?q=ceasefire")
+    with django_assert_num_queries(4):
         response = client.get("/claims/?q=ceasefire")
     assert response.content.decode().count('class="card"') == 20
 
@@ -451,8 +515,11 @@ def test_claimant_with_only_unpublished_claims_is_not_found(client, putin, hidde
 
 def test_claimant_page_query_count_is_constant(client, putin, django_assert_num_queries):
     make_verdict(slug="s0", claimant=putin)
-    # claimant, ratings, counts, claims count, claims page, pledges
+    # content version, claimant, ratings, claims page, pledges; their rating counts (which give
+    # the number of claims too) once per content version
     with django_assert_num_queries(6):
+        client.get("/claimants/vladimir-putin/")
+    with django_assert_num_queries(5):
         client.get("/claimants/vladimir-putin/")
     for i in range(20):
         make_verdict(slug=f"s{i + 1}", claimant=putin, kind=Claim.Kind.PLEDGE if i % 2 else Claim.Kind.STATEMENT)
@@ -466,13 +533,16 @@ def test_topic_page_lists_its_published_claims(client, hidden, django_assert_num
     make_verdict(slug="n1", title="About NATO").claim.topics.add(topic)
     hidden[0].claim.topics.add(topic)
     make_verdict(slug="elsewhere", title="Elsewhere")
-    text = text_of(client.get("/topics/nato/"))
+    # content version, topic, ratings, claims page; its rating counts (which give the number of
+    # claims too) once per content version
+    with django_assert_num_queries(5):
+        text = text_of(client.get("/topics/nato/"))
     assert "Topic NATO The alliance." in text
     assert "1 fact-check" in text
     assert "About NATO" in text
     assert "Elsewhere" not in text
     assert "Secret" not in text
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get("/topics/nato/")
     for i in range(20):
         make_verdict(slug=f"t{i}").claim.topics.add(topic)
@@ -483,7 +553,8 @@ def test_topic_page_lists_its_published_claims(client, hidden, django_assert_num
 def test_ratings_page_is_generated_from_rating_rows(client, django_assert_num_queries):
     Rating.objects.filter(slug="false").update(description="Wrong, plainly.")
     make_verdict()
-    with django_assert_num_queries(2):
+    # content version, ratings, the rating counts (cached until the next publish)
+    with django_assert_num_queries(3):
         response = client.get("/ratings/")
     text = text_of(response)
     assert "Rating: False Wrong, plainly. 1 published check" in text
