@@ -62,7 +62,7 @@ class Aggregates:
         return self.get("topics", _topic_counts)
 
     def topic_choices(self):
-        """[(slug, name)] of topics with published claims, by name. One query the first time (and
+        """[(id, slug, name)] of topics with published claims, by name. One query the first time (and
         the topic counts')."""
         return self.get("topic-choices", lambda: _topic_choices(self.topic_counts()))
 
@@ -73,6 +73,10 @@ class Aggregates:
     def claimant_suggestions(self):
         """Names of the claimants with the most published checks, by name. One query the first time."""
         return self.get("claimant-suggestions", _claimant_suggestions)
+
+    def count(self, key, queryset):
+        """queryset.count(), kept until the next publish under `key` (the filters that made it)."""
+        return self.get(f"count:{hashlib.blake2b(key.encode(), digest_size=16).hexdigest()}", queryset.count)
 
     def claimant_rating_counts(self, claimant_id):
         """{rating_id: published verdicts} of one claimant. One query the first time."""
@@ -103,7 +107,7 @@ def _topic_counts():
 
 
 def _topic_choices(counts):
-    return list(Topic.objects.filter(pk__in=list(counts)).order_by("name").values_list("slug", "name"))
+    return list(Topic.objects.filter(pk__in=list(counts)).order_by("name").values_list("pk", "slug", "name"))
 
 
 def _languages():

@@ -140,6 +140,9 @@ def claim_list(request):
         claims = claims.order_by(F("verdict__published_at").desc(nulls_last=few or None), "-pk")
     filters = set(values) - {"page", "sort"}
     count = known_count(aggregates, filters, values, choices["ratings"])
+    if count is None:
+        # Every other filter (search included) counts once per content version and filters.
+        count = aggregates.count(form.count_key(values), claims)
     page, page_error = paginate(claims, values.get("page"), count=count)
     rows = page.object_list = page_rows(page, claims, whole_list=not filters, sort=sort)
     if query and not is_postgres():

@@ -157,6 +157,30 @@ def test_claim_list_shows_the_filters_in_force(client, putin):
     assert "Kind: Pledge" in text
 
 
+def test_claimant_filter_takes_a_name_in_any_case_and_suggests_the_busiest(client, putin, hidden):
+    make_verdict(title="A pledge", slug="a-pledge", claimant=putin)
+    make_verdict(title="By someone else", slug="else", claimant=ClaimantFactory(name="Olaf Scholz", slug="scholz"))
+    ClaimantFactory(name="Never checked", slug="never")
+    response = client.get("/claims/?claimant=vladimir+PUTIN")
+    text = text_of(response)
+    assert "1 fact-check" in text
+    assert "Claimant: Vladimir Putin" in text
+    assert "By someone else" not in text
+    body = response.content.decode()
+    assert (
+        '<datalist id="claimant-suggestions"><option value="Olaf Scholz"></option>'
+        '<option value="Vladimir Putin"></option></datalist>'
+    ) in body
+    assert 'list="claimant-suggestions"' in body
+    assert 'aria-describedby="id_claimant_helptext"' in body
+    assert "A person&#x27;s or organisation&#x27;s name.</p>" in body
+    response = client.get("/claims/?claimant=Never+checked")
+    assert response.status_code == 400
+    assert "There is no claimant with published checks “Never checked”, so that filter was ignored." in text_of(
+        response
+    )
+
+
 def test_language_filter_names_the_language(client):
     make_verdict(language="ru")
     response = client.get("/claims/?language=ru")
@@ -217,16 +241,17 @@ def test_claim_list_paginates_with_shareable_links(client):
 
 def test_claim_list_query_count_is_constant(client, django_assert_num_queries):
     make_verdict()
-    # content version, ratings, count, page; once per content version the topic counts, the
-    # languages and the claimant suggestions (the topics' names too once a topic has claims)
+    # content version, ratings, page; once per content version the topic counts, the languages,
+    # the claimant suggestions and the count for these filters (the topics' names too once a
+    # topic has claims)
     with django_assert_num_queries(7):
         client.get("/claims/?kind=statement&rating=false")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get("/claims/?kind=statement&rating=false")
     publish_many(20)
     with django_assert_num_queries(7):
         client.get("/claims/?kind=statement&rating=false")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get("/claims/?kind=statement&rating=false")
     assert response.content.decode().count('class="card"') == 20
 
@@ -265,16 +290,16 @@ def test_deep_pages_of_the_whole_list_match_the_offset_pages(client, sort, djang
 
 def test_search_query_count_is_constant(client, django_assert_num_queries):
     make_verdict(text="The ceasefire starts today.")
-    # content version, ratings, count, page, and the filter choices' aggregates as above
+    # content version, ratings, page, and once per content version the aggregates as above
     with django_assert_num_queries(7):
         client.get("/claims/?q=ceasefire")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get("/claims/?q=ceasefire")
     for i in range(20):
         make_verdict(slug=f"c-{i}", text=f"Another ceasefire claim {i}.")
     with django_assert_num_queries(7):
         client.get("/claims/?q=ceasefire")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get("/claims/?q=ceasefire")
     assert response.content.decode().count('class="card"') == 20
 
