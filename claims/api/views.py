@@ -16,7 +16,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims import search
+from claims import matching
 from claims.api import serializers as s
 from claims.api.filters import ClaimFilter, SyncFilter, TombstoneFilter
 from claims.claimreview import claim_review, rating_bounds
@@ -336,7 +336,11 @@ class MatchView(APIView):
     def get(self, request):
         params = s.MatchQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        claims = search.match(params.validated_data["text"], limit=params.validated_data["limit"])
+        try:
+            claims = matching.match(params.validated_data["text"], limit=params.validated_data["limit"])
+        except matching.MatchTimeout:
+            detail = _("Matching this text took too long. Try a shorter text with more distinctive words.")
+            return Response({"detail": detail}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         prefetch = Prefetch("topics", queryset=Topic.objects.only("slug", "name"))
         prefetch_related_objects(claims, prefetch)
         urls = s.URLs(request)

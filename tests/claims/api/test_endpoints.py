@@ -5,7 +5,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from claims import search, services
+from claims import matching, services
 from claims.claimreview import claim_review, rating_bounds
 from claims.models import Claim, Rating, Verdict
 from tests.claims.api.conftest import claim_of
@@ -280,7 +280,7 @@ def test_match_finds_paraphrases_best_first(client, published):
         body = client.get("/api/v1/match/", {"text": text}).json()
         scores = [r["score"] for r in body["results"]]
         assert scores == sorted(scores, reverse=True)
-        assert all(search.MATCH_THRESHOLD == 0.6 <= s <= 1 for s in scores)
+        assert all(matching.MATCH_THRESHOLD == 0.6 <= s <= 1 for s in scores)
         return [r["claim"]["slug"] for r in body["results"]]
 
     assert best("Putin said Russia is prepared to begin talks without any delay")[0] == "kremlin-talks"
