@@ -93,5 +93,5 @@ def test_rarity_comes_from_the_column_statistics():
         cursor.execute("ANALYZE claims_claim")
     rarity = matching._concept_rarity(matching.match_concepts("wages in Lisbon rose"))
     assert [group[0] for _, group in rarity] == ["lisbon", "wages", "rise"]
-    assert rarity[0][0] == 0
-    assert rarity[1][0] > 0.9
+    # Share of claims holding the lexeme (every lexeme of so small a table is in the list).
+    assert [round(freq, 3) for freq, _ in rarity[:2]] == [round(1 / 31, 3), 1.0]
