@@ -11,8 +11,12 @@ dictionary, SQLite with match_stem().
 Speed on PostgreSQL (100,000 claims): a claim that reaches the threshold contains at least k of
 the text's n concepts, so candidates are the claims whose search vector holds k of them, asked of
 the GIN index as one tsquery (combinations of the rarest concepts, rarity read from the column's
-planner statistics), plus those that hold every concept in title or statement. Each candidate
-list stops at CANDIDATES rows before anything is scored, and a statement timeout guards the rest.
+planner statistics), plus those that hold every concept. Each candidate list stops at CANDIDATES
+rows before anything is scored (past that the text is too common for the order among equals to
+matter much), and a statement timeout guards the rest. The planner picks the scan for each list
+(a GIN bitmap, or a sequential scan that stops at the LIMIT when most claims qualify). Trigram
+similarity only scores candidates: a text sharing too few concepts with a claim is not looked up
+by trigrams, which would cost a second (a full trigram scan) for texts of common words.
 """
 
 import math
@@ -137,9 +141,6 @@ def _concept_rarity(concepts):
             WHERE p.schemaname = current_schema() AND p.tablename = 'claims_claim' AND p.attname = 'search_vector'
         )
         SELECT set_config('statement_timeout', %s, true),
-               -- The candidate lists must come from the GIN index: a scan in another order that
-               -- stops at the LIMIT reads the whole table when the planner overestimates the hits.
-               set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true),
                c.i,
                numnode(to_tsquery(%s::regconfig, c.q)),
                (SELECT coalesce(sum(freq), 0) FROM mce
