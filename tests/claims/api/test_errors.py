@@ -1,6 +1,10 @@
 import base64
 
+import psycopg
 import pytest
+from django.db import connection
+
+from claims import matching
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +133,19 @@ def test_unknown_api_address_is_json_404(client, path):
 def test_writes_are_405(client):
     response = client.post("/api/v1/claims/", {}, content_type="application/json")
     assert (response.status_code, response.json()) == (405, {"detail": 'Method "POST" not allowed.'})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement timeout is PostgreSQL's")
+def test_match_past_the_statement_timeout_is_a_json_503(client, monkeypatch):
+    # Another session holds the claims table, so the match query waits until the timeout cancels it.
+    monkeypatch.setattr(matching, "STATEMENT_TIMEOUT_MS", 200)
+    db = connection.settings_dict
+    with psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]) as other:
+        other.execute("LOCK TABLE claims_claim IN ACCESS EXCLUSIVE MODE")
+        response = client.get("/api/v1/match/?text=bread+prices+doubled")
+        other.rollback()
+    assert response.status_code == 503
+    assert response.json() == {
+        "detail": "Matching this text took too long. Try a shorter text with more distinctive words."
+    }
+    assert client.get("/api/v1/match/?text=bread+prices+doubled").json() == {"results": []}
