@@ -4,10 +4,12 @@ import datetime
 import re
 
 import pytest
+from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
 from claims import services
+from claims.forms import FastSelect
 from claims.models import Claim, Rating, Verdict
 from claims.views import contrast_ratio
 from tests.factories import (
@@ -687,3 +689,13 @@ def test_reverse_names_used_by_models_exist():
     assert reverse("claims:claim_detail", kwargs={"slug": "x"}) == "/claims/x/"
     assert reverse("claims:claimant_detail", kwargs={"slug": "x"}) == "/claimants/x/"
     assert reverse("claims:topic_detail", kwargs={"slug": "x"}) == "/topics/x/"
+
+
+@pytest.mark.parametrize("value", ["", "b", "<x>"])
+def test_fast_select_renders_exactly_what_djangos_select_renders(value):
+    choices = [("", "Any"), ("b", "B & <b>"), ("<x>", 'Quote " here'), (3, "Three")]
+    attrs = {"id": "id_f", "aria-invalid": "true", "required": True, "disabled": False}
+    fast = FastSelect(choices=choices).render("f", value, attrs=attrs)
+    stock = forms.Select(choices=choices).render("f", value, attrs=attrs)
+    assert fast == stock
+    assert "&lt;b&gt;" in fast
