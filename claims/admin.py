@@ -427,6 +427,10 @@ class VerdictForm(VersionedForm):
     class Meta:
         model = Verdict
         fields = ["claim", "rating", "conclusion", "analysis"]
+        widgets = {
+            "conclusion": forms.Textarea(attrs={"rows": 2, "cols": 80, "maxlength": 400}),
+            "analysis": forms.Textarea(attrs={"rows": 14, "cols": 80}),
+        }
 
     def clean(self):
         cleaned = super().clean()
