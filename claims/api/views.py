@@ -328,10 +328,13 @@ class MatchView(APIView):
         description=_(
             "Published claims most similar to the text, best first, each with a score from 0 to 1. "
             "On PostgreSQL: full-text matching with a small thesaurus of synonyms plus trigram similarity; "
-            "elsewhere the same word matching without trigrams."
+            "elsewhere the same word matching without trigrams. A text that takes too long to match is a 503."
         ),
         parameters=[s.MatchQuerySerializer],
-        responses={200: s.MatchResponseSerializer},
+        responses={
+            200: s.MatchResponseSerializer,
+            503: OpenApiResponse(description=_("Matching took too long; try a shorter, more distinctive text.")),
+        },
     )
     def get(self, request):
         params = s.MatchQuerySerializer(data=request.query_params)
