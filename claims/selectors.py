@@ -180,9 +180,9 @@ def claim_for_page(slug):
 
 
 def claim_stamp(slug):
-    """(etag, last_modified) of a public claim's page, or None when there is no such page. One
-    query. The content version changes with every publish, correction and retraction anywhere,
-    which covers what the page shows of other claims (related claims)."""
+    """(etag, last_modified, content version) of a public claim's page, or None when there is no
+    such page. One query. The content version changes with every publish, correction and
+    retraction anywhere, which covers what the page shows of other claims (related claims)."""
     version = ContentVersion.objects.filter(pk=1)
     row = (
         Claim.objects.public()
@@ -197,12 +197,18 @@ def claim_stamp(slug):
     raw = f"{pk}:{claim_at.isoformat()}:{verdict_at.isoformat()}:{cv}"
     etag = quote_etag(hashlib.sha256(raw.encode()).hexdigest()[:32])
     last_modified = max(t for t in (claim_at, verdict_at, cv_at) if t is not None)
-    return etag, last_modified
+    return etag, last_modified, cv or 1
 
 
-def related_claims(claim, limit=5):
-    """Other published claims by the same claimant or on a shared topic. One query; expects the
-    claim's topics prefetched."""
+def related_claims(claim, aggregates, limit=5):
+    """Other published claims by the same claimant or on a shared topic, newest first, as list
+    rows. One query the first time per content version, none after: which claims they are and
+    what a list row shows of them change only with a publish, correction or retraction (and
+    claimant edits, which bump the version too). Expects the claim's topics prefetched."""
+    return aggregates.get(f"related:{claim.pk}", lambda: _related(claim, limit))
+
+
+def _related(claim, limit):
     topic_ids = [t.pk for t in claim.topics.all()]
     condition = Q(topics__in=topic_ids) if topic_ids else Q(pk__in=[])
     if claim.claimant_id:

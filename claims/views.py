@@ -173,7 +173,7 @@ def claim_detail(request, slug):
     stamp = selectors.claim_stamp(slug)
     if stamp is None:
         raise Http404(_("No published claim at this address."))
-    etag, last_modified = stamp
+    etag, last_modified, version = stamp
     staff = request.user.is_authenticated
     if not staff:
         not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
@@ -189,7 +189,7 @@ def claim_detail(request, slug):
         "evidence": list(verdict.evidence.all()),
         "corrections": list(verdict.corrections.all()),
         "topics": list(claim.topics.all()),
-        "related": selectors.related_claims(claim),
+        "related": selectors.related_claims(claim, selectors.Aggregates(version)),
         "retracted": verdict.status == verdict.Status.RETRACTED,
     }
     context["first_appearance"] = next((a for a in context["appearances"] if a.is_first), None)

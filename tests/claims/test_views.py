@@ -381,8 +381,11 @@ def test_claim_page_head_has_title_canonical_open_graph_and_twitter(client, full
 
 
 def test_claim_page_query_count_is_constant(client, full_claim, django_assert_num_queries):
-    # stamp, claim, topics, appearances, evidence, corrections, related, rating bounds
+    # stamp (with the content version), claim, topics, appearances, evidence, corrections, rating
+    # bounds; the related claims once per content version
     with django_assert_num_queries(8):
+        client.get("/claims/talks/")
+    with django_assert_num_queries(7):
         client.get("/claims/talks/")
     for i in range(20):
         AppearanceFactory(claim=full_claim, is_first=False)
@@ -390,7 +393,19 @@ def test_claim_page_query_count_is_constant(client, full_claim, django_assert_nu
     EvidenceFactory.create_batch(5, verdict=full_claim.verdict)
     with django_assert_num_queries(8):
         response = client.get("/claims/talks/")
+    with django_assert_num_queries(7):
+        client.get("/claims/talks/")
     assert "We have recorded it in 22 places" in text_of(response)
+
+
+def test_related_claims_follow_each_publish_despite_their_cache(client, full_claim, reviewer):
+    assert "Related fact-checks" not in text_of(client.get("/claims/talks/"))
+    waiting = make_verdict(Verdict.Status.IN_REVIEW, slug="later", title="Later by Putin", claimant=full_claim.claimant)
+    assert "Later by Putin" not in text_of(client.get("/claims/talks/"))
+    services.verdict_publish(verdict=waiting, by=reviewer)
+    text = text_of(client.get("/claims/talks/"))
+    assert "Related fact-checks" in text
+    assert "Later by Putin" in text
 
 
 def test_claim_page_answers_conditional_gets_and_sends_cdn_headers(client, full_claim, reviewer):
