@@ -22,6 +22,8 @@ from claims.models import Claim, Rating
 from claims.search import is_postgres, python_snippet, search, with_snippets
 
 PAGE_SIZE = 20
+# Filtered lists (and topics) page with OFFSET up to here: 2,000 rows skipped at most.
+DEEPEST_FILTERED_PAGE = 100
 
 
 def cdn_cached(view):
@@ -40,20 +42,28 @@ def cdn_cached(view):
     return require_safe(wrapper)
 
 
-def paginate(queryset, page_number, per_page=PAGE_SIZE, count=None):
-    """A page of `queryset` and an error message when the page does not exist (then the nearest
-    page is shown). Two queries: the count (none when `count` is given) and the page."""
+def paginate(queryset, page_number, per_page=PAGE_SIZE, count=None, deepest=None):
+    """A page of `queryset` and an error message when the page is not shown (then the nearest one
+    is). Two queries: the count (none when `count` is given) and the page. With `deepest`, pages
+    past it are not served: an OFFSET skips and joins every earlier row, which past a few
+    thousand rows costs more than a page is worth (whole-list pages use a keyset instead)."""
     paginator = Paginator(queryset, per_page)
     if count is not None:
         paginator.count = count  # replaces the cached property, so no COUNT(*) is run
     number = page_number or 1
-    if number > paginator.num_pages:
-        message = _("There is no page %(page)d; the last page is %(last)d.") % {
-            "page": number,
-            "last": paginator.num_pages,
-        }
-        return paginator.page(paginator.num_pages), message
-    return paginator.page(number), ""
+    last = paginator.num_pages
+    shown = min(last, deepest) if deepest else last
+    message = ""
+    if number > last:
+        message = _("There is no page %(page)d; the last page is %(last)d.") % {"page": number, "last": last}
+    elif number > shown:
+        message = _(
+            "Only the first %(deepest)d pages of this list are shown; this is page %(deepest)d. Narrow it with "
+            "the filters of the fact-checks page, or sort it oldest first, to reach the others."
+        ) % {"deepest": shown}
+    page = paginator.page(min(number, shown))
+    page.capped = page.number == shown < last  # no "Next" link to a page that is not served
+    return page, message
 
 
 def page_number_of(request):
@@ -143,7 +153,8 @@ def claim_list(request):
     if count is None:
         # Every other filter (search included) counts once per content version and filters.
         count = aggregates.count(form.count_key(values), claims)
-    page, page_error = paginate(claims, values.get("page"), count=count)
+    deepest = None if not filters else DEEPEST_FILTERED_PAGE
+    page, page_error = paginate(claims, values.get("page"), count=count, deepest=deepest)
     rows = page.object_list = page_rows(page, claims, whole_list=not filters, sort=sort)
     if query and not is_postgres():
         for claim in rows:
@@ -239,7 +250,8 @@ def topic_detail(request, slug):
     number, page_error = page_number_of(request)
     all_ratings = selectors.ratings()
     counts = selectors.Aggregates().topic_rating_counts(topic.pk)
-    page, out_of_range = paginate(selectors.published_claims().filter(topics=topic), number, count=sum(counts.values()))
+    theirs = selectors.published_claims().filter(topics=topic)
+    page, out_of_range = paginate(theirs, number, count=sum(counts.values()), deepest=DEEPEST_FILTERED_PAGE)
     return render(
         request,
         "claims/topic_detail.html",

@@ -241,6 +241,30 @@ def test_claim_list_paginates_with_shareable_links(client):
     assert 'href="?kind=statement&amp;page=1"' in second.content.decode()
 
 
+def test_filtered_lists_stop_at_the_deepest_page_with_a_message(client, monkeypatch):
+    monkeypatch.setattr("claims.views.DEEPEST_FILTERED_PAGE", 2)
+    topic = TopicFactory(name="NATO", slug="nato")
+    for verdict in publish_many(45):
+        verdict.claim.topics.add(topic)
+    second = client.get("/claims/?kind=statement&page=2")
+    assert second.status_code == 200
+    assert "Page 2 of 3" in text_of(second)
+    assert "Next →" not in text_of(second)
+    for url in ("/claims/?kind=statement&page=3", "/topics/nato/?page=3"):
+        response = client.get(url)
+        text = text_of(response)
+        assert (
+            "Only the first 2 pages of this list are shown; this is page 2. Narrow it with the filters of the "
+            "fact-checks page, or sort it oldest first, to reach the others."
+        ) in text, url
+        assert response.content.decode().count('class="card"') == 20, url
+    # The whole list has no such limit.
+    whole = client.get("/claims/?page=3")
+    assert whole.status_code == 200
+    assert whole.content.decode().count('class="card"') == 5
+    assert "Page 3 of 3" in text_of(whole)
+
+
 def test_claim_list_query_count_is_constant(client, django_assert_num_queries):
     make_verdict()
     # content version, ratings, page; once per content version the topic counts, the languages,
