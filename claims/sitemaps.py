@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from claims.models import Claim, Claimant, Topic
@@ -11,7 +12,8 @@ class ClaimSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Claim.objects.published().order_by("-verdict__published_at", "pk").only("slug", "updated_at")
+        # The order of the partial index verdict_published_newest: no sort of every published claim.
+        return Claim.objects.published().order_by("-verdict__published_at", "-pk").only("slug", "updated_at")
 
     def lastmod(self, claim):
         return claim.updated_at
@@ -21,14 +23,16 @@ class ClaimantSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Claimant.objects.filter(claims__in=Claim.objects.published().values("pk")).distinct().order_by("slug")
+        published = Claim.objects.published().filter(claimant_id=OuterRef("pk"))
+        return Claimant.objects.filter(Exists(published)).order_by("slug")
 
 
 class TopicSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Topic.objects.filter(claims__in=Claim.objects.published().values("pk")).distinct().order_by("slug")
+        published = Claim.objects.published().filter(topics=OuterRef("pk"))
+        return Topic.objects.filter(Exists(published)).order_by("slug")
 
 
 class PageSitemap(Sitemap):
