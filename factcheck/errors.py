@@ -61,6 +61,17 @@ def request_too_large(request):
     )
 
 
+def null_byte(request):
+    return _respond(
+        request,
+        status=400,
+        template="400.html",
+        message=_(
+            "The address contains a NUL character (code 0), which no page or parameter accepts. Remove it and try again."
+        ),
+    )
+
+
 def server_error(request):
     """handler500. A database outage anywhere (middleware, view, template) becomes a 503."""
     if is_outage(sys.exc_info()[1]):

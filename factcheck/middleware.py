@@ -57,6 +57,24 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
+class NullByteMiddleware:
+    """Refuse a NUL byte in the path or the query string with a 400. PostgreSQL text cannot hold
+    one, so psycopg raises on any query that carries it: a lookup by a raw parameter (a slug, an
+    admin filter or autocomplete term) would otherwise be a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(self._has_nul(key, values) for key, values in request.GET.lists()):
+            return errors.null_byte(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(key, values):
+        return "\x00" in key or any("\x00" in value for value in values)
+
+
 class DatabaseOutageMiddleware:
     """When the database cannot be reached, answer 503 with Retry-After (a short page, or JSON for
     the API) instead of a server error. Nothing is cached: the next request tries the database

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "factcheck.middleware.PermissionsPolicyMiddleware",
     "factcheck.middleware.RequestSizeLimitMiddleware",
+    "factcheck.middleware.NullByteMiddleware",
     "factcheck.middleware.DatabaseOutageMiddleware",
     "factcheck.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

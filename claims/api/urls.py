@@ -21,6 +21,12 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     # The split view serves Swagger UI's settings as a script file: no inline script, so a strict
     # CSP holds; the UI's own files come from drf-spectacular-sidecar, not from a CDN.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # GET and HEAD only: the view renders nothing but its HTML template, so DRF's OPTIONS
+    # metadata would be a server error.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", http_method_names=["get", "head"]),
+        name="docs",
+    ),
     re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
 ]
