@@ -78,10 +78,29 @@ def test_feeds_escape_hostile_text(client):
     assert feed.entries[0].title == 'False: <script>alert("t")</script>'
 
 
-def sitemap_urls(client):
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_sections(client):
     root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - our own output
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    return [loc.text for loc in root.findall("s:url/s:loc", ns)]
+    return [loc.text for loc in root.findall("s:sitemap/s:loc", SITEMAP_NS)]
+
+
+def sitemap_urls(client):
+    urls = []
+    for section in sitemap_sections(client):
+        root = ET.fromstring(client.get(section.removeprefix("http://testserver")).content)  # noqa: S314
+        urls += [loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
+    return urls
+
+
+def test_sitemap_index_lists_each_section(client, published_and_hidden):
+    assert sitemap_sections(client) == [
+        "http://testserver/sitemap-pages.xml",
+        "http://testserver/sitemap-claims.xml",
+        "http://testserver/sitemap-claimants.xml",
+        "http://testserver/sitemap-topics.xml",
+    ]
 
 
 def test_sitemap_lists_published_pages_only(client, published_and_hidden):
@@ -99,12 +118,13 @@ def test_sitemap_lists_published_pages_only(client, published_and_hidden):
 def test_sitemap_query_count_is_constant(client, django_assert_num_queries):
     topic = TopicFactory()
     make_verdict().claim.topics.add(topic)
-    # each of the three model sitemaps: a count (for its pages) and its items
-    with django_assert_num_queries(6):
-        client.get("/sitemap.xml")
+    # the index: a count per model sitemap (for its pages) and the claims' latest change;
+    # each section: a count and its items
+    with django_assert_num_queries(4 + 2 * 3):
+        sitemap_urls(client)
     for i in range(20):
         make_verdict(slug=f"s-{i}").claim.topics.add(topic)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4 + 2 * 3):
         assert len(sitemap_urls(client)) == 6 + 21 + 21 + 1
 
 
