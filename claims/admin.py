@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -65,9 +66,24 @@ class ServiceAdminMixin:
     The transaction of the whole admin view is rolled back, so nothing is half-saved."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._refusals_as_messages(request, super().changeform_view, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to an older version saves through the same services, which may refuse it.
+        return self._refusals_as_messages(request, super().history_form_view, object_id, version_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except OverflowError:
+            # A date-hierarchy year past datetime's range (Django catches only ValueError there):
+            # the same answer Django gives any other bad lookup parameter.
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+
+    def _refusals_as_messages(self, request, view, *args):
         try:
             with transaction.atomic():
-                return super().changeform_view(request, object_id, form_url, extra_context)
+                return view(request, *args)
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(request, _error_text(exc), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
@@ -244,8 +260,10 @@ def _public_verdict(claim):
 
 def _claim_from_request(request):
     """The claim a new verdict is for, from the form or the "Write the verdict" link (?claim=)."""
-    pk = request.POST.get("claim") or request.GET.get("claim") or ""
-    return Claim.objects.filter(pk=pk).first() if pk.isdigit() else None
+    if not hasattr(request, "_verdict_claim"):  # asked by the form and the initial data: one query
+        pk = request.POST.get("claim") or request.GET.get("claim") or ""
+        request._verdict_claim = Claim.objects.filter(pk=pk).first() if pk.isdigit() else None
+    return request._verdict_claim
 
 
 def _claim_verdicts(queryset):
@@ -507,6 +525,16 @@ class VerdictAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
             field = form.base_fields["rating"]
             field.queryset = field.queryset.filter(scale=claim.rating_scale)
         return form
+
+    def get_changeform_initial_data(self, request):
+        # The "Write the verdict" link's ?claim=, only when it names a claim: any other value
+        # would reach the claim widget's query as it is.
+        initial = super().get_changeform_initial_data(request)
+        initial.pop("claim", None)
+        claim = _claim_from_request(request)
+        if claim is not None:
+            initial["claim"] = claim.pk
+        return initial
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)

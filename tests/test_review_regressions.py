@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.factories import make_verdict
+from claims import services
+from tests.factories import ClaimFactory, make_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,62 @@ def test_options_on_api_docs_is_a_405_not_a_server_error(client):
     response = client.options("/api/v1/docs/")
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
+
+
+def _history_revert_data(history, verdict):
+    data = {"rating": history.rating_id, "conclusion": history.conclusion, "analysis": history.analysis}
+    data["expected_version"] = verdict.version
+    for prefix in ("evidence_set", "corrections"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+    return data
+
+
+def test_editor_reverting_a_published_verdict_to_its_review_version_is_refused_with_a_message(client, editor, reviewer):
+    verdict = make_verdict("in_review")
+    first_conclusion = verdict.conclusion
+    verdict.conclusion = "The conclusion the reviewer published."
+    services.verdict_save(verdict=verdict, by=verdict.author)
+    services.verdict_publish(verdict=verdict, by=reviewer)
+    verdict.refresh_from_db()
+    history = verdict.history.order_by("history_id").first()
+    assert history.conclusion == first_conclusion
+    client.force_login(editor)
+    url = f"/admin/claims/verdict/{verdict.pk}/history/{history.history_id}/"
+
+    response = client.post(url, _history_revert_data(history, verdict))
+
+    assert response.status_code == 302
+    assert response["Location"] == url
+    page = client.get(url).content.decode()
+    assert "Only a reviewer can change a published verdict." in page
+    verdict.refresh_from_db()
+    assert (verdict.status, verdict.conclusion) == ("published", "The conclusion the reviewer published.")
+    assert verdict.corrections.count() == 0
+
+
+@pytest.mark.parametrize("value", ["abc", "12abc", "99999999999999999999999"])
+def test_write_the_verdict_link_with_a_junk_claim_renders_the_empty_add_form(editor_client, value):
+    response = editor_client.get(f"/admin/claims/verdict/add/?claim={value}")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial.get("claim") is None
+
+
+def test_write_the_verdict_link_preselects_the_claim(editor_client):
+    claim = ClaimFactory(title="Preselected claim")
+    response = editor_client.get(f"/admin/claims/verdict/add/?claim={claim.pk}")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial["claim"] == claim.pk
+    assert "Preselected claim" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/claims/claim/?made_on__year=99999999999",
+        "/admin/claims/verdict/?published_at__year=99999999999&published_at__month=1",
+    ],
+)
+def test_admin_date_hierarchy_year_out_of_range_is_the_bad_parameter_redirect(reviewer_client, url):
+    response = reviewer_client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == url.split("?")[0] + "?e=1"
