@@ -154,9 +154,11 @@ def featured_topics(aggregates):
     """Featured topics with their number of published claims (`n_claims`). One query, and the
     topic counts' the first time per content version."""
     counts = aggregates.topic_counts()
-    topics = list(Topic.objects.filter(featured=True))
-    for topic in topics:
+    topics = []
+    for topic in Topic.objects.filter(featured=True):
         topic.n_claims = counts.get(topic.pk, 0)
+        if topic.n_claims:  # a featured topic with nothing published yet is not shown
+            topics.append(topic)
     return topics
 
 
@@ -245,9 +247,12 @@ def topic_with_claims(slug):
 
 
 def public_corrections():
-    """Corrections of public verdicts (retractions included), newest first."""
+    """Corrections of published verdicts, and the retraction notices of retracted ones (whose
+    earlier corrections, quoting the withdrawn verdict, are no longer public), newest first."""
+    published = Q(verdict__claim__in=Claim.objects.published().values("pk"))
+    retractions = Q(verdict__status=Verdict.Status.RETRACTED, kind=Correction.Kind.RETRACTION)
     return (
-        Correction.objects.filter(verdict__claim__in=Claim.objects.public().values("pk"))
+        Correction.objects.filter(published | retractions)
         .select_related("verdict__claim", "verdict__claim__claimant", "old_rating", "new_rating")
         .order_by("-created_at", "-pk")
     )

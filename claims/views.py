@@ -204,7 +204,12 @@ def claim_detail(request, slug):
         "retracted": verdict.status == verdict.Status.RETRACTED,
     }
     context["first_appearance"] = next((a for a in context["appearances"] if a.is_first), None)
-    if not context["retracted"]:
+    if context["retracted"]:
+        # A retracted verdict is unpublished: its page keeps the claim and the notice of when and
+        # why, not the withdrawn rating, conclusion, analysis, evidence or earlier corrections.
+        context["evidence"] = []
+        context["corrections"] = [c for c in context["corrections"] if c.kind == c.Kind.RETRACTION]
+    else:
         # A retracted verdict is no longer a review anyone should index.
         context["jsonld"] = to_script_json(claim_review(claim, bounds=rating_bounds()))
     response = render(request, "claims/claim_detail.html", context)

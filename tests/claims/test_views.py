@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from claims import services
 from claims.forms import FastSelect
-from claims.models import Claim, Rating, Verdict
+from claims.models import Claim, Rating, Topic, Verdict
 from claims.views import contrast_ratio
 from tests.factories import (
     AppearanceFactory,
@@ -461,8 +461,12 @@ def test_retracted_verdict_page_says_it_was_retracted_when_and_why(client):
     text = text_of(response)
     date = verdict.retracted_at.strftime("%-d %B %Y")
     assert f"We retracted this verdict on {date}. Retracted: the source was a forgery." in text
-    assert "Original verdict (retracted)" in text
     assert "<title>Retracted: Withdrawn claim" in response.content.decode()
+    # The withdrawn verdict itself is unpublished: no rating, conclusion, analysis or evidence.
+    assert "The statement is not accurate." not in text
+    assert "The evidence shows otherwise." not in text
+    assert "Shows the figure." not in text
+    assert 'class="badge' not in response.content.decode()
     assert "application/ld+json" not in response.content.decode()
     assert "Withdrawn claim" not in text_of(client.get("/claims/"))
 
@@ -738,3 +742,26 @@ def test_fast_select_renders_exactly_what_djangos_select_renders(value):
     stock = forms.Select(choices=choices).render("f", value, attrs=attrs)
     assert fast == stock
     assert "&lt;b&gt;" in fast
+
+
+def test_corrections_log_keeps_a_retraction_but_not_the_withdrawn_verdicts_corrections(client, reviewer):
+    verdict = make_verdict(title="Later withdrawn", slug="later-withdrawn", reviewer=reviewer)
+    services.verdict_correct(
+        verdict=verdict, by=reviewer, note="Rating changed on new data.", rating=Rating.objects.get(slug="half-true")
+    )
+    services.verdict_retract(verdict=verdict, note="The data set was fabricated.", by=reviewer)
+    text = text_of(client.get("/corrections/"))
+    assert "The data set was fabricated." in text
+    assert "Rating changed on new data." not in text
+
+
+def test_featured_topic_without_published_claims_is_not_on_the_home_page(client):
+    from tests.factories import TopicFactory
+
+    TopicFactory(name="Coming soon", slug="coming-soon", featured=True)
+    make_verdict(Verdict.Status.IN_REVIEW).claim.topics.add(Topic.objects.get(slug="coming-soon"))
+    shown = TopicFactory(name="Energy prices", slug="energy-prices", featured=True)
+    make_verdict(slug="published-energy").claim.topics.add(shown)
+    text = text_of(client.get("/"))
+    assert "Energy prices" in text
+    assert "Coming soon" not in text
