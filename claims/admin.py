@@ -270,6 +270,23 @@ def _claim_verdicts(queryset):
     return Verdict.objects.filter(claim__in=queryset).select_related("claim", "rating")
 
 
+class NoDeletePublicMixin:
+    """A claim or verdict that readers and partners have seen is retracted, never deleted: a delete
+    would leave partners who synced it no tombstone and readers no notice. Bulk delete is off for
+    the same reason (it does not ask per object)."""
+
+    def has_delete_permission(self, request, obj=None):
+        verdict = obj if isinstance(obj, Verdict) else getattr(obj, "verdict", None) if obj else None
+        if verdict is not None and verdict.status in Verdict.PUBLIC_STATUSES:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 class StatusFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
@@ -286,7 +303,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class ClaimAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     form = ClaimForm
     list_display = ["title", "claimant", "made_on", "status", "rating"]
     list_select_related = ["claimant", "verdict__rating"]
@@ -473,7 +490,7 @@ class VerdictForm(VersionedForm):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class VerdictAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     form = VerdictForm
     change_form_template = "admin/claims/verdict/change_form.html"
     list_display = ["claim", "rating_badge", "status", "author", "reviewer", "published_at"]

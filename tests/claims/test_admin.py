@@ -555,3 +555,25 @@ def test_reader_without_staff_rights_is_sent_to_login(client, reader):
     response = client.get("/admin/claims/claim/")
     assertRedirects(response, "/admin/login/?next=/admin/claims/claim/")
     assert UserFactory._meta.model.objects.filter(is_staff=True).count() == 0
+
+
+def test_published_claim_cannot_be_deleted_only_retracted(reviewer_client):
+    from claims.models import Claim
+
+    verdict = make_verdict()
+    response = reviewer_client.get(f"/admin/claims/claim/{verdict.claim_id}/delete/")
+    assert response.status_code == 403
+    response = reviewer_client.post(f"/admin/claims/verdict/{verdict.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Claim.objects.filter(pk=verdict.claim_id).exists()
+    changelist = reviewer_client.get("/admin/claims/claim/")
+    assert "delete_selected" not in changelist.content.decode()
+
+
+def test_draft_claim_can_be_deleted_by_a_reviewer(reviewer_client):
+    from claims.models import Claim
+
+    verdict = make_verdict(Verdict.Status.DRAFT)
+    response = reviewer_client.post(f"/admin/claims/claim/{verdict.claim_id}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Claim.objects.filter(pk=verdict.claim_id).exists()
