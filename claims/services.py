@@ -3,6 +3,9 @@ workflow rules (roles, the two-person rule, what publishing requires, public cor
 everywhere. Each runs in one transaction and bumps the content version when public material
 changes, so caches keyed on it never serve a stale verdict."""
 
+import logging
+
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -12,6 +15,7 @@ from django.utils.translation import gettext as _
 from claims.models import Claim, ContentVersion, Correction, Verdict, validate_rating_fits_claim
 
 PUBLISH_PERMISSION = "claims.publish_verdict"
+logger = logging.getLogger(__name__)
 
 
 class WorkflowError(ValidationError):
@@ -22,11 +26,29 @@ class EditConflict(WorkflowError):
     """Someone else saved the record after the caller loaded it."""
 
 
+# Where a cache shared by all processes (Redis) keeps a copy of the content version, and for how
+# long before the page cache reads it from the database again (factcheck/cache.py).
+VERSION_CACHE_KEY = "content-version"
+VERSION_CACHE_SECONDS = 5
+
+
 def content_version_bump():
     """Invalidate every public cache entry, at commit time of the caller's transaction."""
     updated = ContentVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=timezone.now())
     if not updated:
         ContentVersion.objects.create(pk=1, number=2)
+    number = ContentVersion.objects.values_list("number", flat=True).get(pk=1)
+    transaction.on_commit(lambda: _share_content_version(number))
+
+
+def _share_content_version(number):
+    set_max = getattr(cache, "set_max", None)
+    if set_max is None:  # a per-process cache: the page cache reads the database instead
+        return
+    try:
+        set_max(VERSION_CACHE_KEY, number, VERSION_CACHE_SECONDS)
+    except Exception:  # the cached copy expires within VERSION_CACHE_SECONDS and is read afresh
+        logger.exception("Could not share content version %s with the cache", number)
 
 
 def content_version_current():

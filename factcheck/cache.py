@@ -34,6 +34,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
 from claims.models import ContentVersion
+from claims.services import VERSION_CACHE_KEY, VERSION_CACHE_SECONDS
 
 VARY_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ACCEPT_ENCODING")
 CREDENTIAL_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_X_API_KEY")
@@ -65,14 +66,31 @@ class PublicCacheMiddleware:
     def __call__(self, request):
         if not self.applies(request):
             return self.get_response(request)
-        key = self.key(request, content_version())
-        entry = self.cache.get(key)
-        if entry is None:
+        key = self.key(request)
+        version, entry = self.lookup(key)
+        if entry is None or entry[0] != version:
             response = self.get_response(request)
             if not self.storable(response):
                 return response
-            entry = self.store(key, response)
+            entry = self.store(key, response, version)
         return self.respond(request, entry)
+
+    def lookup(self, key):
+        """(current content version, cached entry or None).
+
+        With a cache shared by every process (Redis), the version is kept in it too, next to the
+        entries, so one round trip (MGET) reads both: the services raise it there when their
+        transaction commits (claims.services.content_version_bump). It lives only
+        VERSION_CACHE_SECONDS, after which the next request reads it from the database again, so
+        even a lost update heals within seconds. With a per-process cache (local memory) another
+        process's publish cannot reach it, so the version is read from the database each time."""
+        if not getattr(self.cache, "shared", False):
+            return content_version(), self.cache.get(key)
+        found = self.cache.get_many([VERSION_CACHE_KEY, key])
+        version = found.get(VERSION_CACHE_KEY)
+        if version is None:
+            version = self.cache.set_max(VERSION_CACHE_KEY, content_version(), VERSION_CACHE_SECONDS)
+        return version, found.get(key)
 
     def applies(self, request):
         # Read per request, not at start-up, so that tests can switch it with the settings fixture.
@@ -86,10 +104,10 @@ class PublicCacheMiddleware:
             return False
         return not (self.bypass_header and request.META.get(self.bypass_header))
 
-    def key(self, request, version):
+    def key(self, request):
         varying = "\n".join(request.META.get(header, "") for header in VARY_HEADERS)
         raw = f"{request.get_host()}\n{request.get_full_path()}\n{varying}"
-        return f"page:{version}:{hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()}"
+        return f"page:{hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()}"
 
     def storable(self, response):
         if response.status_code != 200 or response.streaming or response.cookies:
@@ -97,16 +115,17 @@ class PublicCacheMiddleware:
         control = response.get("Cache-Control", "").lower()
         return "private" not in control and "no-store" not in control
 
-    def store(self, key, response):
+    def store(self, key, response, version):
         # A view's own ETag is kept, so that its conditional GET and ours agree.
         etag = response.get("ETag") or f'"{hashlib.blake2b(response.content, digest_size=12).hexdigest()}"'
         headers = [(k, v) for k, v in response.items() if k.lower() not in _SKIP_HEADERS]
-        entry = (response.content, headers, etag)
+        # The entry is valid only while the content version is the one it was rendered under.
+        entry = (version, response.content, headers, etag)
         self.cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
         return entry
 
     def respond(self, request, entry):
-        content, headers, etag = entry
+        _version, content, headers, etag = entry
         if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
             response = HttpResponseNotModified()
         else:
