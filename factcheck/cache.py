@@ -1,12 +1,13 @@
 """A site-wide cache in front of the public pages and API GETs, with conditional GET.
 
-Keys carry the content version (claims.ContentVersion), which every publish, correction and
-retraction bumps in its own transaction: a change makes every older entry unreachable at commit,
-so nothing is ever purged by hand and no stale verdict is served.
+Each entry records the content version (claims.ContentVersion) it was rendered under and is served
+only while that is the current version. Every publish, correction and retraction bumps it in its
+own transaction: a change makes every older entry invalid at commit, so nothing is ever purged by
+hand and no stale verdict is served. Where the current version is read: see lookup().
 
 What is cached: anonymous GET responses with status 200 that set no cookie and are not marked
-private or no-store. The key is the content version, host, full path with query string and the
-request's Accept, Accept-Language and Accept-Encoding headers.
+private or no-store. The key is the host, full path with query string and the request's Accept,
+Accept-Language and Accept-Encoding headers.
 
 What bypasses it:
 - requests with a session or messages cookie (staff and logged-in readers): cached pages are only
@@ -17,8 +18,8 @@ What bypasses it:
 - under bench settings only, a request with the PUBLIC_CACHE_BYPASS_HEADER header (cold runs).
 
 Throttling: anonymous cache hits are not counted against the anonymous API throttle. The throttle
-protects the database and the workers from expensive requests; a hit costs one cache read and
-one primary-key read of the content version, less than the throttle's own bookkeeping.
+protects the database and the workers from expensive requests; a hit costs one cache round trip
+(with Redis) and no database query, less than the throttle's own bookkeeping.
 
 Every cacheable response gets an ETag (a hash of its body) and Cache-Control: no-cache, so a
 browser or partner revalidates each time and gets 304 Not Modified while nothing changed.
