@@ -15,6 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from claims import services
 from claims.models import APIKey, Appearance, Claim, Claimant, Correction, Evidence, Rating, Topic, Verdict
+from sources.admin import SourceAdmin
+from sources.models import Source
 
 admin.site.site_header = _("Factcheck Desk — editors")
 admin.site.site_title = _("Factcheck Desk admin")
@@ -746,3 +748,24 @@ class APIKeyAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, ngettext("%d key revoked.", "%d keys revoked.", count) % count, messages.SUCCESS)
+
+
+# --- Sources, as the claims see them --------------------------------------------------------------
+
+
+class CitedSourceAdmin(SourceAdmin):
+    """The sources admin, with the rule that only claims know about: a source cited by a public
+    verdict (as evidence or as where a public claim appeared) is public material, so only a
+    reviewer may change it. (`sources` cannot know this; `claims` wires it in here.)"""
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None and not services.can_publish(request.user):
+            if not hasattr(obj, "_is_public"):  # asked several times per page: one query
+                obj._is_public = services.source_is_public(obj)
+            return not obj._is_public
+        return allowed
+
+
+admin.site.unregister(Source)
+admin.site.register(Source, CitedSourceAdmin)

@@ -101,6 +101,15 @@ def claim_save(*, claim, by, expected_version=None):
     return claim
 
 
+def source_is_public(source):
+    """Whether readers see `source`: evidence of a public verdict, or where a public claim appeared."""
+    public = Verdict.PUBLIC_STATUSES
+    return (
+        source.evidence.filter(verdict__status__in=public).exists()
+        or source.appearances.filter(claim__verdict__status__in=public).exists()
+    )
+
+
 def _is_public(claim):
     return Verdict.objects.filter(claim_id=claim.pk, status__in=Verdict.PUBLIC_STATUSES).exists()
 

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 SOURCE_PAGES = [
     ("/admin/sources/source/", "Source number 0", 11),
     ("/admin/sources/source/add/", "Add source", 5),
-    ("/admin/sources/source/{source.pk}/change/", "Change source", 7),
+    # +2: whether a public verdict cites the source (only reviewers may change it then)
+    ("/admin/sources/source/{source.pk}/change/", "Change source", 9),
     ("/admin/sources/publisher/", "Publisher 0", 7),
     ("/admin/sources/publisher/add/", "Add publisher", 5),
     ("/admin/sources/publisher/{publisher.pk}/change/", "Change publisher", 6),
@@ -132,3 +133,22 @@ def test_editor_cannot_delete_sources(editor_client):
     source = SourceFactory()
     assert editor_client.post(f"/admin/sources/source/{source.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Source.objects.count() == 1
+
+
+def test_editor_cannot_change_a_source_cited_by_a_published_verdict(editor_client, reviewer):
+    from django.test import Client
+
+    from tests.factories import make_verdict
+
+    reviewer_client = Client()
+    reviewer_client.force_login(reviewer)
+    verdict = make_verdict()
+    source = verdict.evidence.get().source
+    url = f"/admin/sources/source/{source.pk}/change/"
+    response = editor_client.post(url, _source_data(title="Rewritten"))
+    assert response.status_code == 403
+    assert Source.objects.get(pk=source.pk).title == source.title
+    assertContains(editor_client.get(url), "View source")
+    response = reviewer_client.post(url, _source_data(title="Rewritten", slug=source.slug))
+    assert response.status_code == 302
+    assert Source.objects.get(pk=source.pk).title == "Rewritten"
