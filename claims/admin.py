@@ -496,7 +496,7 @@ class VerdictAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     form = VerdictForm
     change_form_template = "admin/claims/verdict/change_form.html"
     list_display = ["claim", "rating_badge", "status", "author", "reviewer", "published_at"]
-    list_select_related = ["claim", "rating", "author", "reviewer"]
+    list_select_related = ["claim", "rating", "author", "reviewer", "last_edited_by"]
     list_filter = ["status", ("rating", admin.RelatedOnlyFieldListFilter), "claim__kind", "published_at"]
     search_fields = ["claim__title", "claim__text", "conclusion"]
     autocomplete_fields = ["claim"]
@@ -505,6 +505,7 @@ class VerdictAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     readonly_fields = [
         "status",
         "author",
+        "last_edited_by",
         "reviewer",
         "submitted_at",
         "published_at",
@@ -516,7 +517,7 @@ class VerdictAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     Media = EditorialMedia
 
     def get_fieldsets(self, request, obj=None):
-        workflow = ["status", "author", "reviewer", "submitted_at", "published_at", "public_link"]
+        workflow = ["status", "author", "last_edited_by", "reviewer", "submitted_at", "published_at", "public_link"]
         if obj and obj.status == Verdict.Status.RETRACTED:
             workflow += ["retracted_at", "retraction_note"]
         fieldsets = [

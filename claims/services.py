@@ -144,6 +144,7 @@ def verdict_save(*, verdict, by, expected_version=None, correction_kind="", corr
     validate_rating_fits_claim(verdict.rating, verdict.claim)
     if not verdict.pk:
         verdict.author = verdict.author if verdict.author_id else by
+        verdict.last_edited_by = by
         verdict.status = Verdict.Status.DRAFT
         verdict.full_clean()
         verdict.save()
@@ -155,7 +156,11 @@ def verdict_save(*, verdict, by, expected_version=None, correction_kind="", corr
     if before.status == Verdict.Status.PUBLISHED:
         _record_changes(before=before, after=verdict, kind=correction_kind, note=correction_note, by=by)
     verdict.full_clean()
-    _finish(verdict, fields=["rating", "conclusion", "analysis"], by=by, current_version=before.version)
+    fields = ["rating", "conclusion", "analysis"]
+    if any(getattr(before, f) != getattr(verdict, f) for f in ("rating_id", "conclusion", "analysis")):
+        verdict.last_edited_by = by  # whoever shaped the text cannot be its second pair of eyes
+        fields.append("last_edited_by")
+    _finish(verdict, fields=fields, by=by, current_version=before.version)
     if before.is_public:
         content_version_bump()
     return verdict
@@ -292,6 +297,10 @@ def verdict_publish(*, verdict, by):
         )
     if locked.author_id == by.pk:
         raise WorkflowError(_("You wrote this verdict: a second editor must review and publish it."))
+    if locked.last_edited_by_id == by.pk:
+        raise WorkflowError(
+            _("You made the last change to this verdict's text: another reviewer must check and publish it.")
+        )
     missing = publication_requirements_missing(locked)
     if missing:
         raise WorkflowError([_("It cannot be published yet:")] + missing)

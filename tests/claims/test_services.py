@@ -177,3 +177,22 @@ def test_any_admin_change_bumps_the_content_version(reviewer_client):
     assert response.status_code == 302
     assert Topic.objects.get(pk=topic.pk).name == "Energy policy"
     assert ContentVersion.objects.get().number == before + 1
+
+
+def test_reviewer_who_rewrote_a_verdict_in_review_cannot_publish_it(reviewer):
+    from tests.factories import UserFactory
+
+    verdict = _in_review()
+    verdict.conclusion = "Rewritten by the reviewer."
+    services.verdict_save(verdict=verdict, by=reviewer, expected_version=verdict.version)
+    with pytest.raises(services.WorkflowError, match="another reviewer must check and publish it"):
+        services.verdict_publish(verdict=verdict, by=reviewer)
+    second = UserFactory(username="second-reviewer", group="Reviewers")
+    services.verdict_publish(verdict=verdict, by=second)
+    assert Verdict.objects.get(pk=verdict.pk).status == "published"
+
+
+def test_saving_without_changing_the_text_keeps_the_last_editor(editor, reviewer):
+    verdict = make_verdict(Verdict.Status.IN_REVIEW)
+    services.verdict_save(verdict=Verdict.objects.get(pk=verdict.pk), by=reviewer, expected_version=verdict.version)
+    assert Verdict.objects.get(pk=verdict.pk).last_edited_by_id is None
