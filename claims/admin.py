@@ -379,7 +379,7 @@ class ClaimAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if services._is_public(form.instance):
+        if services.claim_is_public(form.instance):
             services.content_version_bump()
 
     @admin.action(description=_("Submit the verdicts for review"), permissions=["change"])

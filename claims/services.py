@@ -86,7 +86,7 @@ def _check_version(model, pk, expected_version, what):
 def claim_save(*, claim, by, expected_version=None):
     """Create or update a claim on behalf of an editor, refusing a save based on a stale copy."""
     claim.full_clean(exclude=["topics"])
-    if claim.pk and _is_public(claim) and not can_publish(by):
+    if claim.pk and claim_is_public(claim) and not can_publish(by):
         raise WorkflowError(_("This claim's verdict is public: only a reviewer can change the claim."))
     if claim.pk:
         # Under the row lock, so the increment cannot race another save.
@@ -96,7 +96,7 @@ def claim_save(*, claim, by, expected_version=None):
     claim.updated_by = by
     claim.save()
     _refresh_claim(claim.pk)
-    if _is_public(claim):
+    if claim_is_public(claim):
         content_version_bump()
     return claim
 
@@ -110,7 +110,7 @@ def source_is_public(source):
     )
 
 
-def _is_public(claim):
+def claim_is_public(claim):
     return Verdict.objects.filter(claim_id=claim.pk, status__in=Verdict.PUBLIC_STATUSES).exists()
 
 
