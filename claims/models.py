@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from sources.models import Source
+from sources.text import CleanTextModel
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb."))
 wikidata_id = RegexValidator(r"^Q[1-9][0-9]*$", _("Enter a Wikidata item id such as Q7747."))
 
 
-class Claimant(models.Model):
+class Claimant(CleanTextModel, models.Model):
     class Kind(models.TextChoices):
         PERSON = "person", _("Person")
         ORGANIZATION = "organization", _("Organisation")
@@ -43,6 +44,8 @@ class Claimant(models.Model):
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Edit locking: every save through the services bumps it; a save based on an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -60,11 +63,13 @@ class Claimant(models.Model):
         return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
 
 
-class Topic(models.Model):
+class Topic(CleanTextModel, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     featured = models.BooleanField(_("featured"), default=False, help_text=_("Shown on the home page."))
+    # Edit locking: every save through the services bumps it; a save based on an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -78,7 +83,7 @@ class Topic(models.Model):
         return reverse("claims:topic_detail", kwargs={"slug": self.slug})
 
 
-class Rating(models.Model):
+class Rating(CleanTextModel, models.Model):
     """One label of an editorial scale. Ratings are data: editors may rename, recolour or add them."""
 
     class Scale(models.TextChoices):
@@ -103,6 +108,8 @@ class Rating(models.Model):
         ),
     )
     position = models.PositiveSmallIntegerField(_("display order"), default=0)
+    # Edit locking: every save through the services bumps it; a save based on an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -130,7 +137,7 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(verdict__status__in=Verdict.PUBLIC_STATUSES)
 
 
-class Claim(models.Model):
+class Claim(CleanTextModel, models.Model):
     class Kind(models.TextChoices):
         STATEMENT = "statement", _("Factual statement")
         PLEDGE = "pledge", _("Pledge")
@@ -168,6 +175,13 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The two-person rule, per reviewable unit (the claim, its appearances, its verdict and evidence):
+    # the hash of the unit as last saved through the services, and everyone who changed it since its
+    # last publication. None of them may publish it (claims.services).
+    revision_hash = models.CharField(max_length=64, blank=True, editable=False)
+    changers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", editable=False, verbose_name=_("changed since publication")
+    )
     history = HistoricalRecords()
 
     objects = ClaimQuerySet.as_manager()
@@ -195,7 +209,7 @@ class Claim(models.Model):
         return Rating.Scale.PLEDGE if self.kind == self.Kind.PLEDGE else Rating.Scale.VERACITY
 
 
-class Appearance(models.Model):
+class Appearance(CleanTextModel, models.Model):
     """One sighting of a claim in a source: how claims are tracked as they are repeated."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances", verbose_name=_("claim"))
@@ -231,7 +245,7 @@ class VerdictQuerySet(models.QuerySet):
         return self.filter(status=Verdict.Status.PUBLISHED)
 
 
-class Verdict(models.Model):
+class Verdict(CleanTextModel, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In review")
@@ -334,7 +348,7 @@ class Verdict(models.Model):
         return self.status in self.PUBLIC_STATUSES
 
 
-class Evidence(models.Model):
+class Evidence(CleanTextModel, models.Model):
     verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("verdict"))
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("source"))
     note = models.TextField(_("note"), help_text=_("What this source shows about the claim."))
@@ -357,7 +371,7 @@ class Evidence(models.Model):
         return f"{self.source} for {self.verdict}"
 
 
-class Correction(models.Model):
+class Correction(CleanTextModel, models.Model):
     """A public record of a change to a published verdict, shown on the claim page and in the
     site-wide corrections log."""
 
@@ -368,6 +382,7 @@ class Correction(models.Model):
         RATING_CHANGE = "rating_change", _("Rating change")
         PLEDGE_STATUS = "pledge_status", _("Pledge status change")
         RETRACTION = "retraction", _("Retraction")
+        REINSTATEMENT = "reinstatement", _("Reinstatement")
 
     verdict = models.ForeignKey(
         Verdict, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("verdict")
@@ -401,6 +416,101 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.verdict}"
+
+
+class Revision(models.Model):
+    """An approved revision of a reviewable unit, exactly as the second person saw it: written when a
+    verdict is first published and each time an approved change or a reinstatement goes public."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("claim"))
+    number = models.PositiveIntegerField(_("number"))
+    unit = models.JSONField(_("content"), help_text=_("The claim, appearances, verdict and evidence as approved."))
+    unit_hash = models.CharField(_("revision"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=16)
+    note = models.TextField(_("public note"), blank=True)
+    changed_by = models.JSONField(_("changed by (user ids)"), default=list)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by")
+    )
+    created_at = models.DateTimeField(_("date"))
+
+    class Meta:
+        ordering = ["claim", "-number"]
+        verbose_name = _("published revision")
+        constraints = [models.UniqueConstraint(fields=["claim", "number"], name="revision_unique_number")]
+
+    def __str__(self):
+        return f"{self.claim} — r{self.number}"
+
+
+class PendingChange(CleanTextModel, models.Model):
+    """A proposed change to a public unit: readers keep seeing the published revision until a second
+    person approves this one (claims.services.change_approve)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Sent back")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        SUPERSEDED = "superseded", _("Out of date")
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="pending_changes", verbose_name=_("claim")
+    )
+    kind = models.CharField(_("kind of change"), max_length=16, choices=Correction.Kind.choices)
+    note = models.TextField(_("public note"), help_text=_("What readers are told changed and why."))
+    unit = models.JSONField(_("proposed content"))
+    unit_hash = models.CharField(_("proposed revision"), max_length=64)
+    base_hash = models.CharField(_("based on revision"), max_length=64)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("reviewer's comment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("proposed change")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(status="pending"),
+                name="pending_change_one_open_per_claim",
+                violation_error_message=_("This fact-check already has a change waiting for review."),
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="pending_change_note_required"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.claim}"
+
+
+class GeneratedRange(models.Model):
+    """Rows written by `generatebench`, as id ranges per table: how it finds, and only ever touches,
+    what it made (never a real claim whose slug happens to look generated)."""
+
+    table = models.CharField(max_length=100)
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["table", "first_id"]
+        verbose_name = _("generated rows")
+
+    def __str__(self):
+        return f"{self.table} {self.first_id}–{self.last_id}"
 
 
 class ContentVersion(models.Model):

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sources.text import CleanTextModel
+
 
 def normalize_url(url):
     """The form under which two URLs count as the same source: lower-case scheme and host, no
@@ -23,7 +25,7 @@ def normalize_url(url):
     return urlunsplit((parts.scheme.lower(), host, path, parts.query, ""))
 
 
-class Publisher(models.Model):
+class Publisher(CleanTextModel, models.Model):
     name = models.CharField(_("name"), max_length=200, help_text=_("As readers know it, e.g. “Reuters”."))
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     domain = models.CharField(
@@ -31,6 +33,8 @@ class Publisher(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Edit locking, as on every editable model: a save based on an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -44,7 +48,7 @@ class Publisher(models.Model):
         return self.name
 
 
-class Source(models.Model):
+class Source(CleanTextModel, models.Model):
     class Kind(models.TextChoices):
         NEWS_ARTICLE = "news_article", _("News article")
         OFFICIAL_STATEMENT = "official_statement", _("Official statement")
@@ -82,6 +86,7 @@ class Source(models.Model):
     captured_at = models.DateTimeField(_("captured at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
