@@ -24,7 +24,7 @@ from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from claims.management.commands.generatebench import PREFIX  # noqa: E402
+from claims.management.commands.generatebench import generated  # noqa: E402
 from claims.models import Claim, Claimant, Topic, Verdict  # noqa: E402
 
 COLD_HEADER = "HTTP_" + settings.PUBLIC_CACHE_BYPASS_HEADER.upper().replace("-", "_")
@@ -33,21 +33,21 @@ MATCH_TEXT = "unemployment doubled since 2019 under this government"
 
 
 def count():
-    return Claim.objects.published().filter(slug__startswith=PREFIX).count()
+    return Claim.objects.published().filter(generated(Claim)).count()
 
 
 def targets():
-    published = Claim.objects.published().filter(slug__startswith=PREFIX)
+    published = Claim.objects.published().filter(generated(Claim))
     total = published.count()
     claim = published.order_by("slug").values_list("slug", flat=True)[total // 2]
     busiest = (
-        Claimant.objects.filter(slug__startswith=PREFIX)
+        Claimant.objects.filter(generated(Claimant))
         .annotate(n=Count("claims", filter=Q(claims__verdict__status=Verdict.Status.PUBLISHED)))
         .order_by("-n", "pk")
         .values_list("slug", flat=True)
         .first()
     )
-    topic = Topic.objects.filter(slug__startswith=PREFIX).order_by("pk").values_list("slug", flat=True).first()
+    topic = Topic.objects.filter(generated(Topic)).order_by("pk").values_list("slug", flat=True).first()
     deep = max(1, total // LIST_PAGE_SIZE // 2)
     return {
         "home": "/",

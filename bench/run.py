@@ -169,7 +169,9 @@ def prepare(config, envvars):
     if have != config.claims:
         log(f"generating {config.claims:,} claims (the database has {have:,})")
         started = time.monotonic()
-        manage(envvars, "generatebench", "--flush", "--claims", str(config.claims))
+        # The bench serves with production settings (DEBUG off), which generatebench refuses unless
+        # told that this database is the benchmark's own.
+        manage(envvars, "generatebench", "--flush", "--claims", str(config.claims), "--allow-production-settings")
         log(f"generated in {time.monotonic() - started:.1f}s")
     manage(envvars, "collectstatic", "--noinput", "-v0", capture=True)
 

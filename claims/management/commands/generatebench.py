@@ -6,9 +6,14 @@ retracted claims and 3% drafts or claims in review that must never show. Claim.s
 filled as the services fill it (claimant name + conclusion), so search behaves as in production.
 
 The rows skip the services on purpose: taking 100,000 claims through the workflow would take an
-hour. They are written with explicit ids in batches: COPY on PostgreSQL, executemany elsewhere.
-History tables are not filled. Every generated slug starts with "gen-", which is how --flush finds
-them again.
+hour. They are written with explicit, contiguous ids in batches: COPY on PostgreSQL, executemany
+elsewhere. History tables are not filled. Each table's id range is recorded in GeneratedRange (one
+row per table per run, its own users included), and that record is the only way the command finds
+its rows again: --flush deletes exactly the rows inside those ranges, never a real row whose slug
+merely looks generated (the slugs still start with "gen-", but only to stay readable and unique).
+
+It refuses to run under production settings (DEBUG off) unless --allow-production-settings is
+given: the benchmark runner (bench/run.py) serves with production settings and passes it.
 """
 
 import datetime
@@ -16,15 +21,28 @@ import random
 import sys
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import NOT_PROVIDED, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from claims.models import Appearance, Claim, Claimant, Correction, Evidence, Rating, Topic, Verdict
+from claims.models import (
+    Appearance,
+    Claim,
+    Claimant,
+    Correction,
+    Evidence,
+    GeneratedRange,
+    Rating,
+    Topic,
+    Verdict,
+)
 from claims.services import content_version_bump
 from sources.models import Publisher, Source, normalize_url
 
@@ -193,23 +211,50 @@ class Command(BaseCommand):
         parser.add_argument("--claims", type=int, default=100_000, help="Number of published claims (default 100000).")
         parser.add_argument("--seed", type=int, default=1, help="Random seed; the same seed gives the same data.")
         parser.add_argument("--flush", action="store_true", help="First delete what an earlier run generated.")
+        parser.add_argument(
+            "--flush-only", action="store_true", help="Only delete what earlier runs generated; generate nothing."
+        )
+        parser.add_argument(
+            "--allow-production-settings",
+            action="store_true",
+            help="Run although DEBUG is off (the benchmark's own database only; bench/run.py passes it).",
+        )
 
-    def handle(self, *args, claims, seed, flush, **options):
-        if claims < 1:
+    def handle(self, *args, claims, seed, flush, flush_only, allow_production_settings, **options):
+        if claims < 1 and not flush_only:
             raise CommandError("--claims must be at least 1.")
+        if not settings.DEBUG and not allow_production_settings:
+            raise CommandError(
+                "Refusing to run with production settings (DEBUG is off): generatebench writes and "
+                "deletes rows in bulk, past the editorial workflow. Run it against a development or "
+                "benchmark database, or pass --allow-production-settings if this database is one."
+            )
         started = time.monotonic()
-        with transaction.atomic():
-            if flush:
-                flush_generated()
-            if Claim.objects.filter(slug__startswith=PREFIX).exists():
-                raise CommandError("Generated claims already exist; run with --flush to replace them.")
-            Generator(claims, seed, progress=Progress()).run()
-            # Public content changed: cached pages of the earlier data must not be served.
-            content_version_bump()
+        try:
+            with transaction.atomic():
+                if flush or flush_only:
+                    flush_generated()
+                if not flush_only:
+                    if GeneratedRange.objects.exists():
+                        raise CommandError("Generated claims already exist; run with --flush to replace them.")
+                    Generator(claims, seed, progress=Progress()).run()
+                # Public content changed: cached pages of the earlier data must not be served.
+                content_version_bump()
+        except IntegrityError as exc:
+            raise CommandError(
+                "The database refused the change, so nothing was written or deleted. Either a generated "
+                "row collides with an existing one (a slug, URL or username already taken, e.g. by data "
+                "generated before runs were recorded: use a fresh database), or rows that generatebench "
+                f"did not write refer to generated ones (delete those first).\n{exc}"
+            ) from exc
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        self.stdout.write(f"Generated {claims:,} published claims in {time.monotonic() - started:.1f}s.")
+        took = time.monotonic() - started
+        if flush_only:
+            self.stdout.write(f"Deleted the generated rows in {took:.1f}s.")
+        else:
+            self.stdout.write(f"Generated {claims:,} published claims in {took:.1f}s.")
 
 
 class Progress:
@@ -230,34 +275,62 @@ class Progress:
         sys.stderr.flush()
 
 
-def flush_generated():
-    """Delete generated rows (slug prefix) bottom-up with set-based SQL; the ORM's cascade would
-    load every row."""
-    claims = f"SELECT id FROM {Claim._meta.db_table} WHERE slug LIKE %s"  # noqa: S608 - table names only
-    verdicts = f"SELECT id FROM {Verdict._meta.db_table} WHERE claim_id IN ({claims})"  # noqa: S608
-    like = PREFIX + "%"
-    statements = [
-        (Correction, f"verdict_id IN ({verdicts})"),
-        (Evidence, f"verdict_id IN ({verdicts})"),
-        (Verdict, f"claim_id IN ({claims})"),
-        (Appearance, f"claim_id IN ({claims})"),
-        (Claim.topics.through, f"claim_id IN ({claims})"),
-        (Claim, "slug LIKE %s"),
-        (Source, "slug LIKE %s"),
-        (Publisher, "slug LIKE %s"),
-        (Claimant, "slug LIKE %s"),
-        (Topic, "slug LIKE %s"),
+def generated(model):
+    """A filter for the rows of `model` that generatebench wrote (by the recorded id ranges). One query."""
+    ranges = GeneratedRange.objects.filter(table=model._meta.db_table).values_list("first_id", "last_id")
+    condition = Q(pk__in=[])
+    for first, last in ranges:
+        condition |= Q(pk__range=(first, last))
+    return condition
+
+
+def _flush_order():
+    """Generated tables, children before parents: the order --flush deletes them in."""
+    User = get_user_model()
+    return [
+        Correction,
+        Evidence,
+        Verdict,
+        Appearance,
+        Claim.topics.through,
+        Claim,
+        Source,
+        Publisher,
+        Claimant,
+        Topic,
+        User.groups.through,
+        User,
     ]
+
+
+def flush_generated():
+    """Delete the rows inside the recorded ranges, children first, with set-based SQL (the ORM's
+    cascade would load every row), then the ranges. Nothing outside a range is touched: a row that
+    still refers to a generated one makes the database refuse, and the whole run is rolled back."""
+    ranges = {}
+    for table, first, last in GeneratedRange.objects.values_list("table", "first_id", "last_id"):
+        ranges.setdefault(table, []).append((first, last))
     with connection.cursor() as cursor:
-        for model, where in statements:
-            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {where}", [like])  # noqa: S608 - fixed SQL
+        for model in _flush_order():
+            table = model._meta.db_table
+            if table not in ranges:
+                continue
+            column = connection.ops.quote_name(model._meta.pk.column)
+            where = " OR ".join([f"{column} BETWEEN %s AND %s"] * len(ranges[table]))
+            params = [bound for pair in ranges[table] for bound in pair]
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)} WHERE {where}", params)  # noqa: S608 - names from the models
+    # Foreign keys are checked at commit; check now, so that a refusal names the row and stops here.
+    connection.check_constraints()
+    GeneratedRange.objects.all().delete()
 
 
 class Writer:
-    """Insert rows given as dicts of attnames, with explicit ids, as fast as the database allows."""
+    """Insert rows given as dicts of attnames, with explicit ids, as fast as the database allows, and
+    remember the id range written to each table."""
 
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
+        self.written = {}  # model -> [first id, last id, rows]
 
     def next_id(self, model):
         with connection.cursor() as cursor:
@@ -268,20 +341,50 @@ class Writer:
         if not rows:
             return
         columns = list(rows[0])
+        self.check_columns(model, columns)
         table = connection.ops.quote_name(model._meta.db_table)
         names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
         with connection.cursor() as cursor:
             if self.postgres:
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                # The raw psycopg cursor: wrapped so that its errors arrive as Django's (IntegrityError).
+                with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(tuple(row.values()))
             else:
                 marks = ", ".join(["%s"] * len(columns))
                 cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", [tuple(r.values()) for r in rows])  # noqa: S608
+        self.remember(model, [row["id"] for row in rows])
 
-    def reset_sequences(self, models):
+    @staticmethod
+    def check_columns(model, columns):
+        # A NOT NULL column added to a model later would otherwise fail deep inside COPY; say which.
+        missing = [
+            f.column
+            for f in model._meta.concrete_fields
+            if not f.null and f.attname not in columns and f.db_default is NOT_PROVIDED
+        ]
+        if missing:
+            raise CommandError(
+                f"generatebench does not write {model._meta.db_table}.{', '.join(missing)}: give the new "
+                "column a value in claims/management/commands/generatebench.py."
+            )
+
+    def remember(self, model, ids):
+        first, last, count = self.written.get(model, (ids[0], ids[0] - 1, 0))
+        if ids[0] != last + 1 or ids != list(range(ids[0], ids[0] + len(ids))):
+            raise CommandError(f"generatebench wrote non-contiguous ids to {model._meta.db_table}.")
+        self.written[model] = (first, ids[-1], count + len(ids))
+
+    def record_ranges(self):
+        """One GeneratedRange per table written: how --flush and the benchmark find these rows."""
+        GeneratedRange.objects.bulk_create(
+            GeneratedRange(table=model._meta.db_table, first_id=first, last_id=last)
+            for model, (first, last, _count) in self.written.items()
+        )
+
+    def reset_sequences(self):
         with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(self.written)):
                 cursor.execute(sql)
 
 
@@ -307,21 +410,40 @@ class Generator:
         self.publishers = self.publisher_rows()
         self.source_first, self.source_count = self.sources()
         self.claims()
-        self.writer.reset_sequences(
-            [Topic, Claimant, Publisher, Source, Claim, Claim.topics.through, Verdict, Appearance, Evidence, Correction]
-        )
+        self.writer.reset_sequences()
+        self.writer.record_ranges()
 
     def users(self):
+        """Four authors (Editors) and four reviewers (Reviewers), written like every other row so
+        that their ids are recorded and --flush removes them too."""
         User = get_user_model()
-        self.authors, self.reviewers = [], []
+        groups = dict(Group.objects.filter(name__in=["Editors", "Reviewers"]).values_list("name", "pk"))
+        if len(groups) != 2:
+            raise CommandError("The Editors and Reviewers groups are missing: run `manage.py migrate` first.")
+        first, link = self.writer.next_id(User), self.writer.next_id(User.groups.through)
+        self.authors, self.reviewers, users, links = [], [], [], []
         for i in range(1, 5):
             for role, group, bucket in (("author", "Editors", self.authors), ("reviewer", "Reviewers", self.reviewers)):
-                user, made = User.objects.get_or_create(username=f"{PREFIX}{role}-{i}", defaults={"is_staff": True})
-                if made:
-                    user.set_unusable_password()
-                    user.save()
-                    user.groups.add(Group.objects.get(name=group))
-                bucket.append(user.pk)
+                user_id = first + len(users)
+                users.append(
+                    {
+                        "id": user_id,
+                        "password": make_password(None),  # unusable: nobody signs in as a generated user
+                        "last_login": None,
+                        "is_superuser": False,
+                        "username": f"{PREFIX}{role}-{i}",
+                        "first_name": "",
+                        "last_name": "",
+                        "email": "",
+                        "is_staff": True,
+                        "is_active": True,
+                        "date_joined": self.now,
+                    }
+                )
+                links.append({"id": link + len(links), "user_id": user_id, "group_id": groups[group]})
+                bucket.append(user_id)
+        self.writer.write(User, users)
+        self.writer.write(User.groups.through, links)
 
     def topics(self):
         first = self.writer.next_id(Topic)
@@ -332,6 +454,7 @@ class Generator:
                 "slug": f"{PREFIX}{slugify(name)}",
                 "description": f"Claims about {name.lower()}.",
                 "featured": i < 6,
+                "version": 1,
             }
             for i, name in enumerate(TOPICS)
         ]
@@ -358,6 +481,7 @@ class Generator:
                     "description": f"{name}, a frequent claimant.",
                     "created_at": self.now,
                     "updated_at": self.now,
+                    "version": 1,
                 }
             )
         self.writer.write(Claimant, rows)
@@ -375,6 +499,7 @@ class Generator:
                 "domain": f"gen-news{i}.example",
                 "created_at": self.now,
                 "updated_at": self.now,
+                "version": 1,
             }
             for i in range(count)
         ]
@@ -410,6 +535,7 @@ class Generator:
                         "captured_at": None,
                         "created_at": self.now,
                         "updated_at": self.now,
+                        "version": 1,
                     }
                 )
             self.writer.write(Source, rows)
@@ -470,6 +596,7 @@ class Generator:
                 "created_by_id": None,
                 "updated_by_id": None,
                 "version": 1,
+                "revision_hash": "",
             }
         )
         for topic_id in rng.sample(self.topic_ids, rng.choice((1, 1, 2, 2, 3))):
@@ -489,6 +616,7 @@ class Generator:
                 "analysis": f"We compared the claim with **official data** on {subject}.\n\n{text}",
                 "status": status,
                 "author_id": author,
+                "last_edited_by_id": author,
                 "reviewer_id": self.reviewers[self.authors.index(author)] if public else None,
                 "submitted_at": created if status != Verdict.Status.DRAFT else None,
                 "published_at": published if public else None,
