@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEV_ENV) $(BIN)/python manage.py loadseeds
 	@echo "Demo accounts (development only):"
 	$(DEV_ENV) $(BIN)/python manage.py createdemousers
+	$(DEV_ENV) $(BIN)/python manage.py loadseeds --reviewer reviewer
 	@echo "Serving on http://127.0.0.1:8000/ — the admin is at http://127.0.0.1:8000/admin/"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 

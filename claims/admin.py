@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,10 +14,21 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims import services
-from claims.models import APIKey, Appearance, Claim, Claimant, Correction, Evidence, Rating, Topic, Verdict
-from sources.admin import SourceAdmin
-from sources.models import Source
+from claims import revisions, services
+from claims.models import (
+    APIKey,
+    Appearance,
+    Claim,
+    Claimant,
+    Correction,
+    Evidence,
+    PendingChange,
+    Rating,
+    Topic,
+    Verdict,
+)
+from sources.admin import PublisherAdmin, SourceAdmin, SourceForm
+from sources.models import Publisher, Source
 
 admin.site.site_header = _("Factcheck Desk — editors")
 admin.site.site_title = _("Factcheck Desk admin")
@@ -37,42 +49,78 @@ class EditorialMedia:
 
 
 class VersionedForm(forms.ModelForm):
-    """Carries the version the editor loaded; a save based on an older one is refused with a
-    message, and the editor's input stays in the form."""
+    """Carries the version the editor loaded, which the service compares with the stored one. A
+    refusal by the service during the save comes back as `service_refusal`, shown as the form's
+    error on the same page with everything the person typed."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    service_refusal = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
+            # From the stored row, not the instance: a history revert's instance is the old version.
+            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            self.fields["expected_version"].initial = current.first() or self.instance.version
 
     def clean(self):
         cleaned = super().clean()
-        expected = cleaned.get("expected_version")
-        model = type(self.instance)
-        stale = self.instance.pk and expected is not None
-        if stale and not model.objects.filter(pk=self.instance.pk, version=expected).exists():
-            raise ValidationError(
-                _(
-                    "Someone else changed this record while you were editing it. Copy your changes, "
-                    "reload the page to see theirs, then make yours again."
-                ),
-                code="edit_conflict",
-            )
+        if self.service_refusal is not None:
+            exc = self.service_refusal
+            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+            else:
+                self.add_error(None, _error_text(exc))
         return cleaned
 
 
+def _with_refusal(form_class, request):
+    refusal = getattr(request, "_service_refusal", None)
+    if refusal is None:
+        return form_class
+    return type(form_class.__name__, (form_class,), {"service_refusal": refusal})
+
+
+def _valid_pk(model, object_id):
+    try:
+        model._meta.pk.to_python(unquote(str(object_id)))
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return True
+
+
 class ServiceAdminMixin:
-    """Turns a refusal raised by a service during save into a message instead of a server error.
-    The transaction of the whole admin view is rolled back, so nothing is half-saved."""
+    """Saves go through the services. A refusal during the save (an edit conflict, a rule) rolls the
+    whole save back and re-renders the same form with the person's input and the reason; after an
+    edit conflict the form carries the newer version, so saving again keeps their text on purpose.
+    Every URL with an id that cannot exist answers 404."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return _with_refusal(super().get_form(request, obj, change, **kwargs), request)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return self._refusals_as_messages(request, super().changeform_view, object_id, form_url, extra_context)
+        if object_id is not None and not _valid_pk(self.model, object_id):
+            raise Http404
+        return self._saving(request, object_id, super().changeform_view, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not _valid_pk(self.model, object_id):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Reverting to an older version saves through the same services, which may refuse it.
-        return self._refusals_as_messages(request, super().history_form_view, object_id, version_id, extra_context)
+        if not _valid_pk(self.model, object_id) or not str(version_id).isdigit():
+            raise Http404
+        return self._saving(request, object_id, super().history_form_view, object_id, version_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if not _valid_pk(self.model, object_id):
+            raise Http404
+        return super().delete_view(request, object_id, extra_context)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
 
     def changelist_view(self, request, extra_context=None):
         try:
@@ -82,25 +130,67 @@ class ServiceAdminMixin:
             # the same answer Django gives any other bad lookup parameter.
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
 
-    def _refusals_as_messages(self, request, view, *args):
+    def _saving(self, request, object_id, view, *args):
         try:
             with transaction.atomic():
-                return view(request, *args)
+                return self._save_view(request, object_id, view, *args)
         except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            if request.method != "POST":
+                raise
+            request._service_refusal = exc
+            if isinstance(exc, services.EditConflict) and object_id is not None:
+                request.POST = request.POST.copy()
+                request.POST["expected_version"] = str(
+                    self.model.objects.filter(pk=unquote(object_id)).values_list("version", flat=True).first()
+                )
+            with transaction.atomic():  # the form is invalid now: this renders it, saves nothing
+                return view(request, *args)
+
+    def _save_view(self, request, object_id, view, *args):
+        return view(request, *args)
+
+    def save_model(self, request, obj, form, change):
+        services.reference_save(obj=obj, by=request.user, expected_version=form.cleaned_data.get("expected_version"))
+
+
+class ReferenceAdminMixin(ServiceAdminMixin):
+    """Claimants, topics, ratings, publishers and sources: what public fact-checks show of them is
+    changed by reviewers only (the page is read-only for others), through services.reference_save."""
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None and not services.can_publish(request.user):
+            if not hasattr(obj, "_shown_publicly"):  # asked several times per page: one query
+                obj._shown_publicly = services.shown_publicly(obj)
+            return not obj._shown_publicly
+        return allowed
+
+
+class ReferenceForm(VersionedForm):
+    pass
 
 
 # --- Claimants, topics, ratings -----------------------------------------------------------------
 
 
 @admin.register(Claimant)
-class ClaimantAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class ClaimantAdmin(ReferenceAdminMixin, SimpleHistoryAdmin):
+    form = ReferenceForm
     list_display = ["name", "kind", "role", "country", "claim_count", "updated_at"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "role", "affiliation", "wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["kind", "name", "slug", "role", "affiliation", "country", "wikidata_id", "description"]
+    fields = [
+        "kind",
+        "name",
+        "slug",
+        "role",
+        "affiliation",
+        "country",
+        "wikidata_id",
+        "description",
+        "expected_version",
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_claims=Count("claims"))
@@ -109,12 +199,10 @@ class ClaimantAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     def claim_count(self, obj):
         return obj.num_claims
 
-    def save_model(self, request, obj, form, change):
-        services.claimant_save(claimant=obj, by=request.user)
-
 
 @admin.register(Topic)
-class TopicAdmin(SimpleHistoryAdmin):
+class TopicAdmin(ReferenceAdminMixin, SimpleHistoryAdmin):
+    form = ReferenceForm
     list_display = ["name", "slug", "featured"]
     list_filter = ["featured"]
     search_fields = ["name"]
@@ -122,7 +210,8 @@ class TopicAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(SimpleHistoryAdmin):
+class RatingAdmin(ReferenceAdminMixin, SimpleHistoryAdmin):
+    form = ReferenceForm
     list_display = ["label", "scale", "ordinal", "colour_swatch", "position"]
     list_filter = ["scale"]
     search_fields = ["label"]
@@ -205,8 +294,9 @@ class LockedWhenPublicInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _editable(self, request, obj):
-        public = obj.is_public if isinstance(obj, Verdict) else (obj is not None and _public_verdict(obj))
-        return not public or services.can_publish(request.user)
+        # A retracted fact-check is read-only; a published one is edited into a proposed change.
+        verdict = obj if isinstance(obj, Verdict) else (getattr(obj, "verdict", None) if obj and obj.pk else None)
+        return verdict is None or verdict.status != Verdict.Status.RETRACTED
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._editable(request, obj)
@@ -226,7 +316,32 @@ class AppearanceInline(LockedWhenPublicInline):
     joined = ["claim", "source"]
 
 
-class ClaimForm(VersionedForm):
+class PublicChangeFields(forms.Form):
+    """What a change to a public fact-check needs: its kind and the note readers see."""
+
+    correction_kind = forms.ChoiceField(
+        label=_("Kind of change"),
+        required=False,
+        choices=[("", "—")]
+        + [
+            c
+            for c in Correction.Kind.choices
+            if c[0] in (Correction.Kind.CORRECTION, Correction.Kind.CLARIFICATION, Correction.Kind.UPDATE)
+        ],
+        help_text=_("A rating change is recorded as such automatically."),
+    )
+    public_note = forms.CharField(
+        label=_("Public note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Needed to change a published fact-check (readers see it as the correction's note) and to "
+            "retract one (readers see it as the reason)."
+        ),
+    )
+
+
+class ClaimForm(PublicChangeFields, VersionedForm):
     class Meta:
         model = Claim
         fields = [
@@ -289,6 +404,93 @@ class NoDeletePublicMixin:
         return actions
 
 
+class UnitAdminMixin(ServiceAdminMixin):
+    """Claims and verdicts are parts of one reviewable unit (claims.revisions). Their pages show the
+    whole unit read-only with what changed since its last publication, and carry the revision shown
+    back to the services. Saving a published unit's forms does not change it: the edit is measured
+    inside services.change_capture() (always undone) and proposed for a second person's approval."""
+
+    def unit_claim(self, obj):
+        raise NotImplementedError
+
+    def _claim_for_id(self, object_id):
+        obj = self.model.objects.filter(pk=unquote(object_id)).first() if object_id else None
+        return self.unit_claim(obj) if obj else None
+
+    def _save_view(self, request, object_id, view, *args):
+        claim = self._claim_for_id(object_id) if request.method == "POST" else None
+        verdict = Verdict.objects.filter(claim=claim).first() if claim else None
+        if verdict is None or verdict.status != Verdict.Status.PUBLISHED:
+            return view(request, *args)
+        if "_retract" in request.POST:
+            services.verdict_retract(verdict=verdict, note=request.POST.get("public_note", ""), by=request.user)
+            self.message_user(request, _("Retracted. The public page now says so, with your note."), messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        request._capturing = True
+        with services.change_capture(claim=claim) as captured:
+            response = view(request, *args)
+        request._capturing = False
+        if response.status_code != 302 or captured.unit is None:
+            return response  # the form had errors: shown as usual, nothing was kept
+        change = services.change_propose(
+            claim=claim,
+            unit=captured.unit,
+            note=request.POST.get("public_note", ""),
+            kind=request.POST.get("correction_kind") or Correction.Kind.CORRECTION,
+            by=request.user,
+            base_revision=request.POST.get("_revision") or None,
+        )
+        self.message_user(
+            request,
+            _(
+                "Your change is waiting for review: readers see the published version until a second person approves it."
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:claims_pendingchange_change", args=[change.pk]))
+
+    def message_user(self, request, message, *args, **kwargs):
+        if getattr(request, "_capturing", False):
+            return  # "changed successfully" would be untrue: the edit becomes a proposal
+        super().message_user(request, message, *args, **kwargs)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        services.unit_record_change(claim=self.unit_claim(obj), by=request.user)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        # After the inlines and topics: the unit is whole again (also for a history revert).
+        services.unit_record_change(claim=self.unit_claim(obj), by=request.user)
+        return super().response_change(request, obj)
+
+    def public_change_fields(self, request, obj):
+        verdict = Verdict.objects.filter(claim=self.unit_claim(obj)).first() if obj else None
+        if verdict and verdict.status == Verdict.Status.PUBLISHED and services.can_edit(request.user):
+            return [(_("Change to the published fact-check"), {"fields": ["correction_kind", "public_note"]})]
+        return []
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context.update(self._review_context(request, self.unit_claim(obj)))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _review_context(self, request, claim):
+        unit = revisions.unit_of(claim.pk)
+        published = services.published_revision(claim)
+        names = revisions.Names(unit, published.unit if published else None)
+        pending = PendingChange.objects.filter(claim=claim, status=PendingChange.Status.PENDING).first()
+        return {
+            "unit_revision": revisions.unit_hash(unit),
+            "unit_rows": [(label, revisions.shown(v)) for label, v in revisions.readable(unit, names)],
+            "unit_changes": [
+                (label, revisions.shown(before), revisions.shown(after))
+                for label, before, after in revisions.diff(published.unit if published else None, unit, names)
+            ],
+            "unit_published": published,
+            "pending_change": pending,
+        }
+
+
 class StatusFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
@@ -305,8 +507,9 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
+class ClaimAdmin(NoDeletePublicMixin, UnitAdminMixin, SimpleHistoryAdmin):
     form = ClaimForm
+    change_form_template = "admin/claims/unit_change_form.html"
     list_display = ["title", "claimant", "made_on", "status", "rating"]
     list_select_related = ["claimant", "verdict__rating"]
     list_filter = [
@@ -324,21 +527,34 @@ class ClaimAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AppearanceInline]
     readonly_fields = ["verdict_link", "public_link"]
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "text", "kind", "topics", "language", "expected_version"]}),
-        (_("Who said it, when and where"), {"fields": ["claimant", "unattributed", "made_on", "made_at"]}),
-        (_("Verdict"), {"fields": ["verdict_link", "public_link"]}),
-    ]
-    actions = ["submit_for_review", "publish", "return_to_draft"]
+    actions = ["submit_for_review", "return_to_draft"]
     Media = EditorialMedia
+
+    def unit_claim(self, obj):
+        return obj
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": ["title", "slug", "text", "kind", "topics", "language", "expected_version"]}),
+            (_("Who said it, when and where"), {"fields": ["claimant", "unattributed", "made_on", "made_at"]}),
+            *self.public_change_fields(request, obj),
+            (_("Verdict"), {"fields": ["verdict_link", "public_link"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A public claim's address is on partners' sites and in search engines: it stays.
+        return [*self.readonly_fields, "slug"] if obj and _public_verdict(obj) else self.readonly_fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj and _public_verdict(obj) else self.prepopulated_fields
 
     def get_queryset(self, request):
         # Also what the changelist joins: Django skips list_select_related once a queryset has one.
         return super().get_queryset(request).select_related(*self.list_select_related)
 
     def has_change_permission(self, request, obj=None):
-        # The service refuses it too; this makes the page read-only instead of failing on save.
-        if obj is not None and _public_verdict(obj) and not services.can_publish(request.user):
+        verdict = getattr(obj, "verdict", None) if obj is not None and obj.pk else None
+        if verdict is not None and verdict.status == Verdict.Status.RETRACTED:
             return False
         return super().has_change_permission(request, obj)
 
@@ -377,11 +593,6 @@ class ClaimAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         services.claim_save(claim=obj, by=request.user, expected_version=form.cleaned_data.get("expected_version"))
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if services.claim_is_public(form.instance):
-            services.content_version_bump()
-
     @admin.action(description=_("Submit the verdicts for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
         _apply_to_verdicts(
@@ -390,16 +601,6 @@ class ClaimAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
             _claim_verdicts(queryset),
             services.verdict_submit_for_review,
             lambda n: ngettext("%d verdict submitted for review.", "%d verdicts submitted for review.", n) % n,
-        )
-
-    @admin.action(description=_("Publish the verdicts"), permissions=["publish"])
-    def publish(self, request, queryset):
-        _apply_to_verdicts(
-            self,
-            request,
-            _claim_verdicts(queryset),
-            services.verdict_publish,
-            lambda n: ngettext("%d verdict published.", "%d verdicts published.", n) % n,
         )
 
     @admin.action(description=_("Send the verdicts back to draft"), permissions=["change"])
@@ -411,9 +612,6 @@ class ClaimAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
             services.verdict_return_to_draft,
             lambda n: ngettext("%d verdict sent back to draft.", "%d verdicts sent back to draft.", n) % n,
         )
-
-    def has_publish_permission(self, request):
-        return services.can_publish(request.user)
 
 
 # --- Verdicts ------------------------------------------------------------------------------------
@@ -432,7 +630,7 @@ class CorrectionInline(admin.TabularInline):
     fields = ["created_at", "kind", "note", "old_rating", "new_rating", "created_by"]
     readonly_fields = fields
     can_delete = False
-    verbose_name_plural = _("public corrections (add one by changing a published verdict with a note)")
+    verbose_name_plural = _("public corrections (propose one by changing the published fact-check with a note)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("verdict__claim", "old_rating", "new_rating", "created_by")
@@ -444,23 +642,7 @@ class CorrectionInline(admin.TabularInline):
         return False
 
 
-class VerdictForm(VersionedForm):
-    correction_kind = forms.ChoiceField(
-        label=_("Kind of change"),
-        required=False,
-        choices=[("", "—")] + [c for c in Correction.Kind.choices if c[0] != Correction.Kind.RETRACTION],
-        help_text=_("For a published verdict: a rating change is recorded as such automatically."),
-    )
-    public_note = forms.CharField(
-        label=_("Public note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Needed to change the rating or conclusion of a published verdict (shown to readers as a "
-            "correction), and to retract one (shown as the reason)."
-        ),
-    )
-
+class VerdictForm(PublicChangeFields, VersionedForm):
     class Meta:
         model = Verdict
         fields = ["claim", "rating", "conclusion", "analysis"]
@@ -469,30 +651,18 @@ class VerdictForm(VersionedForm):
             "analysis": forms.Textarea(attrs={"rows": 14, "cols": 80}),
         }
 
-    def clean(self):
-        cleaned = super().clean()
-        claim, rating = cleaned.get("claim"), cleaned.get("rating")
-        if claim and rating and rating.scale != claim.rating_scale:
-            self.add_error(
-                "rating",
-                _("A %(kind)s takes a rating from the %(scale)s scale.")
-                % {"kind": claim.get_kind_display().lower(), "scale": Rating.Scale(claim.rating_scale).label.lower()},
-            )
-        published = self.instance.pk and self.instance.status == Verdict.Status.PUBLISHED
-        corrected = "rating" in self.changed_data or "conclusion" in self.changed_data
-        if published and corrected and not cleaned.get("public_note", "").strip():
-            self.add_error(
-                "public_note",
-                _(
-                    "This verdict is published: changing its rating or conclusion is a "
-                    "public correction. Say what changed and why."
-                ),
-            )
-        return cleaned
+
+# (POST name, service, label, css class, message when done) of each workflow button.
+WORKFLOW_BUTTONS = {
+    "submit": ("_submit_review", _("Save and submit for review"), "default", _("Submitted for review.")),
+    "publish": ("_publish", _("Save and publish"), "default", _("Published. It is now on the public site.")),
+    "return_to_draft": ("_return_draft", _("Send back to draft"), "", _("Sent back to draft.")),
+    "retract": ("_retract", _("Retract"), "danger", ""),
+}
 
 
 @admin.register(Verdict)
-class VerdictAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
+class VerdictAdmin(NoDeletePublicMixin, UnitAdminMixin, SimpleHistoryAdmin):
     form = VerdictForm
     change_form_template = "admin/claims/verdict/change_form.html"
     list_display = ["claim", "rating_badge", "status", "author", "reviewer", "published_at"]
@@ -513,21 +683,22 @@ class VerdictAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
         "retraction_note",
         "public_link",
     ]
-    actions = ["submit_for_review", "publish", "return_to_draft"]
+    # No bulk "Publish": a reviewer publishes the exact revision their verdict page showed them.
+    actions = ["submit_for_review", "return_to_draft"]
     Media = EditorialMedia
+
+    def unit_claim(self, obj):
+        return obj.claim
 
     def get_fieldsets(self, request, obj=None):
         workflow = ["status", "author", "last_edited_by", "reviewer", "submitted_at", "published_at", "public_link"]
         if obj and obj.status == Verdict.Status.RETRACTED:
             workflow += ["retracted_at", "retraction_note"]
-        fieldsets = [
+        return [
             (None, {"fields": ["claim", "rating", "conclusion", "analysis", "expected_version"]}),
+            *self.public_change_fields(request, obj),
             (_("Workflow"), {"fields": workflow}),
         ]
-        # Only someone who may correct or retract sees the fields for it.
-        if obj and obj.status == Verdict.Status.PUBLISHED and services.can_publish(request.user):
-            fieldsets.insert(1, (_("Correction or retraction"), {"fields": ["correction_kind", "public_note"]}))
-        return fieldsets
 
     def get_queryset(self, request):
         # Also what the changelist joins: Django skips list_select_related once a queryset has one.
@@ -563,12 +734,9 @@ class VerdictAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
         return fields
 
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if obj is not None and obj.is_public and not services.can_publish(request.user):
-            return False
         if obj is not None and obj.status == Verdict.Status.RETRACTED:
             return False
-        return allowed
+        return super().has_change_permission(request, obj)
 
     @admin.display(description=_("rating"), ordering="rating__label")
     def rating_badge(self, obj):
@@ -585,78 +753,54 @@ class VerdictAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
         return obj.claim.get_absolute_url() if obj.is_public else None
 
     def save_model(self, request, obj, form, change):
-        services.verdict_save(
-            verdict=obj,
-            by=request.user,
-            expected_version=form.cleaned_data.get("expected_version"),
-            correction_kind=form.cleaned_data.get("correction_kind", ""),
-            # On "retract" the note is the retraction's reason, not a correction of the text.
-            correction_note="" if "_retract" in request.POST else form.cleaned_data.get("public_note", ""),
-        )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if form.instance.is_public:
-            services.content_version_bump()
+        services.verdict_save(verdict=obj, by=request.user, expected_version=form.cleaned_data.get("expected_version"))
 
     def response_change(self, request, obj):
-        for button, action, kwargs, done in self._workflow_buttons(request):
+        response = super().response_change(request, obj)
+        actions = {
+            "submit": lambda: services.verdict_submit_for_review(verdict=obj, by=request.user),
+            "return_to_draft": lambda: services.verdict_return_to_draft(verdict=obj, by=request.user),
+            "publish": lambda: services.verdict_publish(
+                verdict=obj, by=request.user, revision=request.POST.get("_revision", "")
+            ),
+        }
+        for name, action in actions.items():
+            button, _label, _css, done = WORKFLOW_BUTTONS[name]
             if button in request.POST:
                 try:
-                    action(verdict=obj, by=request.user, **kwargs)
+                    action()
                 except (ValidationError, PermissionDenied) as exc:
                     self.message_user(request, _error_text(exc), messages.ERROR)
-                    return HttpResponseRedirect(request.path)
-                self.message_user(request, done, messages.SUCCESS)
+                else:
+                    self.message_user(request, done, messages.SUCCESS)
                 return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
-
-    def _workflow_buttons(self, request):
-        note = request.POST.get("public_note", "")
-        return [
-            (
-                "_submit_review",
-                services.verdict_submit_for_review,
-                {},
-                _("Submitted for review. A reviewer can now publish it."),
-            ),
-            ("_return_draft", services.verdict_return_to_draft, {}, _("Sent back to draft.")),
-            ("_publish", services.verdict_publish, {}, _("Published. It is now on the public site.")),
-            (
-                "_retract",
-                services.verdict_retract,
-                {"note": note},
-                _("Retracted. The public page now says so, with your note."),
-            ),
-        ]
+        return response
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["verdict"] = obj
-        if obj and self.has_change_permission(request, obj):
-            context["workflow_buttons"], context["workflow_hint"] = self._workflow(request, obj)
+        if obj is not None:
+            allowed = services.allowed_actions(obj, request.user)
+            context["workflow_buttons"] = [
+                WORKFLOW_BUTTONS[name][:3] for name in WORKFLOW_BUTTONS if allowed.get(name, "no") is None
+            ]
+            context["workflow_hint"] = self._workflow_hint(obj, allowed)
         # One verdict per claim, written from the claim's page: "add another" leads nowhere useful.
         context["show_save_and_add_another"] = False
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _workflow(self, request, verdict):
-        """The workflow buttons (name, label, css class) this user may use on this verdict now, and
-        a hint on what happens next."""
-        reviewer = services.can_publish(request.user)
-        is_author = verdict.author_id == request.user.pk
+    def _workflow_hint(self, verdict, allowed):
         if verdict.status == Verdict.Status.DRAFT:
-            return [("_submit_review", _("Save and submit for review"), "default")], _(
-                "When the verdict is ready, submit it: a reviewer other than its author then publishes it."
+            return _("When the verdict is ready, submit it: a reviewer who did not write or change it publishes it.")
+        if verdict.status == Verdict.Status.IN_REVIEW and allowed["publish"] is not None:
+            return allowed["publish"]
+        if verdict.status == Verdict.Status.PUBLISHED:
+            return _(
+                "Saving proposes your change with the public note; it goes public when a second person approves "
+                "it. To retract, write the reason in “Public note”."
             )
-        if verdict.status == Verdict.Status.IN_REVIEW:
-            buttons = [("_return_draft", _("Send back to draft"), "")] if reviewer or is_author else []
-            if reviewer and not is_author:
-                return [("_publish", _("Save and publish"), "default"), *buttons], ""
-            return buttons, _("A reviewer other than its author publishes it.")
-        if verdict.status == Verdict.Status.PUBLISHED and reviewer:
-            return [("_retract", _("Retract"), "danger")], _(
-                "To retract it, write the reason in “Public note” above: readers see it on the claim's page."
-            )
-        return [], ""
+        if verdict.status == Verdict.Status.RETRACTED and allowed["propose_reinstatement"] is None:
+            return _("A retracted verdict comes back only through a reviewed reinstatement.")
+        return ""
 
     @admin.action(description=_("Submit for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
@@ -666,16 +810,6 @@ class VerdictAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
             queryset.select_related("claim", "rating"),
             services.verdict_submit_for_review,
             lambda n: ngettext("%d verdict submitted for review.", "%d verdicts submitted for review.", n) % n,
-        )
-
-    @admin.action(description=_("Publish"), permissions=["publish"])
-    def publish(self, request, queryset):
-        _apply_to_verdicts(
-            self,
-            request,
-            queryset.select_related("claim", "rating"),
-            services.verdict_publish,
-            lambda n: ngettext("%d verdict published.", "%d verdicts published.", n) % n,
         )
 
     @admin.action(description=_("Send back to draft"), permissions=["change"])
@@ -688,8 +822,92 @@ class VerdictAdmin(NoDeletePublicMixin, ServiceAdminMixin, SimpleHistoryAdmin):
             lambda n: ngettext("%d verdict sent back to draft.", "%d verdicts sent back to draft.", n) % n,
         )
 
-    def has_publish_permission(self, request):
-        return services.can_publish(request.user)
+
+# --- Proposed changes to public fact-checks -------------------------------------------------------
+
+
+class PendingChangeForm(forms.ModelForm):
+    class Meta:
+        model = PendingChange
+        fields = ["decision_note"]
+        widgets = {"decision_note": forms.Textarea(attrs={"rows": 3, "cols": 80})}
+
+
+CHANGE_BUTTONS = {
+    "approve": ("_approve", _("Approve and publish"), "default", _("Approved: the change is now public.")),
+    "reject": ("_reject", _("Send back"), "", _("Sent back to whoever proposed it.")),
+    "withdraw": ("_withdraw", _("Withdraw"), "danger", _("Withdrawn.")),
+}
+
+
+@admin.register(PendingChange)
+class PendingChangeAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    """Changes to public fact-checks waiting for a second person, with what each would change."""
+
+    form = PendingChangeForm
+    change_form_template = "admin/claims/pendingchange/change_form.html"
+    list_display = ["claim", "kind", "status", "proposed_by", "created_at", "decided_by"]
+    list_select_related = ["claim", "proposed_by", "decided_by"]
+    list_filter = ["status", "kind", "created_at"]
+    search_fields = ["claim__title", "note"]
+    readonly_fields = ["claim", "kind", "note", "status", "proposed_by", "created_at", "decided_by", "decided_at"]
+    fields = [*readonly_fields, "decision_note"]
+    Media = EditorialMedia
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # the buttons act through the services; the model is never saved from the form
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
+    def log_change(self, request, obj, message):
+        pass  # the services' history records the decision
+
+    def response_change(self, request, obj):
+        actions = {
+            "approve": lambda: services.change_approve(
+                change=obj, by=request.user, revision=request.POST.get("_revision", "")
+            ),
+            "reject": lambda: services.change_reject(
+                change=obj, by=request.user, comment=request.POST.get("decision_note", "")
+            ),
+            "withdraw": lambda: services.change_withdraw(change=obj, by=request.user),
+        }
+        for name, action in actions.items():
+            button, _label, _css, done = CHANGE_BUTTONS[name]
+            if button in request.POST:
+                action()  # a refusal re-renders this page with the reason (ServiceAdminMixin)
+                self.message_user(request, done, messages.SUCCESS)
+                return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(request.path)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            allowed = services.allowed_actions(obj, request.user)
+            current = revisions.unit_of(obj.claim_id)
+            names = revisions.Names(current, obj.unit)
+            context.update(
+                {
+                    "change": obj,
+                    "change_rows": [
+                        (label, revisions.shown(before), revisions.shown(after))
+                        for label, before, after in revisions.diff(current, obj.unit, names)
+                    ],
+                    "change_buttons": [CHANGE_BUTTONS[n][:3] for n in CHANGE_BUTTONS if allowed[n] is None],
+                    "change_hint": allowed["approve"] or "",
+                    "out_of_date": obj.status == PendingChange.Status.PENDING
+                    and revisions.unit_hash(current) != obj.base_hash,
+                }
+            )
+        context["show_save"] = context["show_save_and_continue"] = False
+        context["show_save_and_add_another"] = False
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 @admin.register(Correction)
@@ -754,19 +972,28 @@ class APIKeyAdmin(admin.ModelAdmin):
 # --- Sources, as the claims see them --------------------------------------------------------------
 
 
-class CitedSourceAdmin(SourceAdmin):
-    """The sources admin, with the rule that only claims know about: a source cited by a public
-    verdict (as evidence or as where a public claim appeared) is public material, so only a
-    reviewer may change it. (`sources` cannot know this; `claims` wires it in here.)"""
+class CitedSourceForm(SourceForm, VersionedForm):
+    pass
 
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if allowed and obj is not None and not services.can_publish(request.user):
-            if not hasattr(obj, "_is_public"):  # asked several times per page: one query
-                obj._is_public = services.source_is_public(obj)
-            return not obj._is_public
-        return allowed
+
+class CitedSourceAdmin(ReferenceAdminMixin, SourceAdmin):
+    """The sources admin, with the rules that only claims know about: a source that public
+    fact-checks cite or quote is changed by reviewers only, through services.reference_save, which
+    also locks edits and marks the claims showing it as changed. (`sources` cannot know this;
+    `claims` wires it in here.)"""
+
+    form = CitedSourceForm
+
+    def get_fieldsets(self, request, obj=None):
+        (name, options), *rest = super().get_fieldsets(request, obj)
+        return [(name, {**options, "fields": [*options["fields"], "expected_version"]}), *rest]
+
+
+class CitedPublisherAdmin(ReferenceAdminMixin, PublisherAdmin):
+    form = ReferenceForm
 
 
 admin.site.unregister(Source)
 admin.site.register(Source, CitedSourceAdmin)
+admin.site.unregister(Publisher)
+admin.site.register(Publisher, CitedPublisherAdmin)

@@ -128,10 +128,20 @@ def make_verdict(status=Verdict.Status.PUBLISHED, *, reviewer=None, **claim_kwar
     if status == Verdict.Status.IN_REVIEW:
         return verdict
     reviewer = reviewer or UserFactory(username="factory-reviewer", group="Reviewers")
-    services.verdict_publish(verdict=verdict, by=reviewer)
+    services.verdict_publish(verdict=verdict, by=reviewer, revision=services.claim_revision(verdict.claim))
     if status == Verdict.Status.RETRACTED:
         services.verdict_retract(verdict=verdict, note="Retracted: the source was a forgery.", by=reviewer)
     return verdict
+
+
+def correct(*, verdict, by, note="Corrected.", approver=None, **changes):
+    """Propose a correction of a published verdict as `by` and approve it as `approver` (another
+    reviewer by default), as two people would. Returns the public Correction."""
+    approver = approver or UserFactory(username="factory-approver", group="Reviewers")
+    change = services.verdict_correct(verdict=verdict, by=by, note=note, **changes)
+    services.change_approve(change=change, by=approver, revision=change.unit_hash)
+    verdict.refresh_from_db()
+    return verdict.corrections.order_by("-pk").first()
 
 
 def today():

@@ -22,14 +22,14 @@ def _row_counts():
 
 
 @pytest.fixture
-def seeded():
-    call_command("loadseeds", stdout=None)
+def seeded(reviewer):
+    call_command("loadseeds", "--reviewer", reviewer.username, stdout=None)
 
 
 def test_loading_twice_changes_nothing(seeded, capsys):
     before = _row_counts()
     updated = dict(Claim.objects.values_list("slug", "updated_at"))
-    call_command("loadseeds")
+    call_command("loadseeds", "--reviewer", "rafael-reviewer")
     assert capsys.readouterr().out.endswith("Seeds loaded: 0 new claim(s).\n")
     assert _row_counts() == before
     assert dict(Claim.objects.values_list("slug", "updated_at")) == updated

@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from claims import services
-from claims.models import Claim, ContentVersion, Correction, Rating, Verdict
-from tests.factories import AppearanceFactory, ClaimFactory, EvidenceFactory, VerdictFactory, make_verdict
+from claims.models import Claim, ContentVersion, Correction, PendingChange, Rating, Verdict
+from tests.factories import AppearanceFactory, ClaimFactory, EvidenceFactory, VerdictFactory, correct, make_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +19,13 @@ def test_author_cannot_publish_own_verdict(reviewer):
     EvidenceFactory(verdict=verdict)
     services.verdict_submit_for_review(verdict=verdict, by=reviewer)
     with pytest.raises(services.WorkflowError, match="You wrote this verdict"):
-        services.verdict_publish(verdict=verdict, by=reviewer)
+        services.verdict_publish(verdict=verdict, by=reviewer, revision=services.claim_revision(verdict.claim))
     assert Verdict.objects.get(pk=verdict.pk).status == Verdict.Status.IN_REVIEW
 
 
 def test_reviewer_publishes_verdict_written_by_editor(reviewer):
     verdict = _in_review()
-    services.verdict_publish(verdict=verdict, by=reviewer)
+    services.verdict_publish(verdict=verdict, by=reviewer, revision=services.claim_revision(verdict.claim))
     verdict.refresh_from_db()
     assert (verdict.status, verdict.reviewer, verdict.published_at is not None) == ("published", reviewer, True)
     assert list(Claim.objects.published()) == [verdict.claim]
@@ -34,14 +34,14 @@ def test_reviewer_publishes_verdict_written_by_editor(reviewer):
 def test_editor_cannot_publish(other_editor):
     verdict = _in_review()
     with pytest.raises(services.WorkflowError, match="Only a reviewer can publish"):
-        services.verdict_publish(verdict=verdict, by=other_editor)
+        services.verdict_publish(verdict=verdict, by=other_editor, revision=services.claim_revision(verdict.claim))
 
 
 def test_double_publish_publishes_once(reviewer):
     verdict = _in_review()
-    services.verdict_publish(verdict=verdict, by=reviewer)
+    services.verdict_publish(verdict=verdict, by=reviewer, revision=services.claim_revision(verdict.claim))
     with pytest.raises(services.WorkflowError, match="already published"):
-        services.verdict_publish(verdict=verdict, by=reviewer)
+        services.verdict_publish(verdict=verdict, by=reviewer, revision=services.claim_revision(verdict.claim))
     assert Verdict.history.filter(id=verdict.pk, status="published").count() == 1
 
 
@@ -62,7 +62,7 @@ def test_publish_names_every_missing_requirement(editor, reviewer):
 
 def test_unattributed_claim_can_be_published(reviewer):
     verdict = _in_review(claimant=None, unattributed=True)
-    services.verdict_publish(verdict=verdict, by=reviewer)
+    services.verdict_publish(verdict=verdict, by=reviewer, revision=services.claim_revision(verdict.claim))
     assert Verdict.objects.get(pk=verdict.pk).status == "published"
 
 
@@ -75,36 +75,42 @@ def test_pledge_needs_a_pledge_rating(editor):
     assert not Verdict.objects.exists()
 
 
-def test_correction_is_required_to_change_published_rating(reviewer):
+def test_published_verdict_cannot_be_saved_in_place(reviewer):
     verdict = make_verdict(reviewer=reviewer)
     verdict.rating = Rating.objects.get(slug="mostly-false")
-    with pytest.raises(services.WorkflowError, match="public correction"):
+    with pytest.raises(services.WorkflowError, match="proposed with a public note"):
         services.verdict_save(verdict=verdict, by=reviewer, expected_version=verdict.version)
     assert Verdict.objects.get(pk=verdict.pk).rating.slug == "false"
     assert not Correction.objects.exists()
 
 
-def test_correction_records_old_and_new_rating(reviewer):
+def test_correction_records_old_and_new_rating_once_a_second_person_approves(reviewer, other_editor):
     verdict = make_verdict(reviewer=reviewer)
     version_before = ContentVersion.objects.get().number
-    correction = services.verdict_correct(
-        verdict=verdict, by=reviewer, note="New figures were published.", rating=Rating.objects.get(slug="half-true")
+    change = services.verdict_correct(
+        verdict=verdict,
+        by=other_editor,
+        note="New figures were published.",
+        rating=Rating.objects.get(slug="half-true"),
     )
+    # Proposed only: the public keeps the published revision.
+    assert Verdict.objects.get(pk=verdict.pk).rating.slug == "false"
+    assert ContentVersion.objects.get().number == version_before
+    services.change_approve(change=change, by=reviewer, revision=change.unit_hash)
+    correction = verdict.corrections.get()
     assert (correction.kind, correction.old_rating.slug, correction.new_rating.slug) == (
         "rating_change",
         "false",
         "half-true",
     )
-    assert correction.note == "New figures were published."
+    assert (correction.note, correction.created_by) == ("New figures were published.", other_editor)
     assert Verdict.objects.get(pk=verdict.pk).rating.slug == "half-true"
     assert ContentVersion.objects.get().number == version_before + 1
 
 
 def test_pledge_status_change_is_recorded(reviewer):
     verdict = make_verdict(reviewer=reviewer, kind=Claim.Kind.PLEDGE, rating=Rating.objects.get(slug="in-the-works"))
-    correction = services.verdict_correct(
-        verdict=verdict, by=reviewer, note="The law passed.", rating=Rating.objects.get(slug="kept")
-    )
+    correction = correct(verdict=verdict, by=reviewer, note="The law passed.", rating=Rating.objects.get(slug="kept"))
     assert (correction.kind, correction.old_rating.label, correction.new_rating.label) == (
         "pledge_status",
         "In the works",
@@ -114,9 +120,10 @@ def test_pledge_status_change_is_recorded(reviewer):
 
 def test_correction_without_note_is_refused(reviewer):
     verdict = make_verdict(reviewer=reviewer)
-    with pytest.raises(services.WorkflowError, match="needs a note"):
+    with pytest.raises(services.WorkflowError, match="write the note that tells readers"):
         services.verdict_correct(verdict=verdict, by=reviewer, note="  ", conclusion="Changed.")
     assert Verdict.objects.get(pk=verdict.pk).conclusion == "The statement is not accurate."
+    assert not PendingChange.objects.exists()
 
 
 def test_retract_keeps_the_page_public_with_a_note(reviewer):
@@ -129,12 +136,16 @@ def test_retract_keeps_the_page_public_with_a_note(reviewer):
     assert verdict.corrections.get().kind == "retraction"
 
 
-def test_stale_save_is_refused(reviewer):
+def test_stale_save_is_refused_and_names_what_changed(reviewer):
     verdict = make_verdict(Verdict.Status.DRAFT)
     stale_version = verdict.version
-    services.verdict_save(verdict=Verdict.objects.get(pk=verdict.pk), by=verdict.author, expected_version=stale_version)
+    first = Verdict.objects.get(pk=verdict.pk)
+    first.analysis = "The first editor's analysis."
+    services.verdict_save(verdict=first, by=verdict.author, expected_version=stale_version)
     verdict.conclusion = "Second editor's text."
-    with pytest.raises(services.EditConflict, match="Someone else changed"):
+    with pytest.raises(
+        services.EditConflict, match=r"changed this verdict while you were editing it\. They changed: analysis"
+    ):
         services.verdict_save(verdict=verdict, by=verdict.author, expected_version=stale_version)
 
 
@@ -156,14 +167,14 @@ def test_history_records_who_changed_a_verdict(reviewer):
     assert statuses == ["draft", "in_review", "published"]
 
 
-def test_editor_cannot_change_a_published_claim(editor, reviewer):
+def test_nobody_changes_a_published_claim_in_place(editor, reviewer):
     verdict = make_verdict(reviewer=reviewer)
     claim = Claim.objects.get(pk=verdict.claim_id)
     claim.text = "Rewritten after publication."
-    with pytest.raises(services.WorkflowError, match="only a reviewer can change the claim"):
-        services.claim_save(claim=claim, by=editor, expected_version=claim.version)
-    services.claim_save(claim=claim, by=reviewer, expected_version=claim.version)
-    assert Claim.objects.get(pk=claim.pk).text == "Rewritten after publication."
+    for person in (editor, reviewer):
+        with pytest.raises(services.WorkflowError, match="proposed with a public note"):
+            services.claim_save(claim=claim, by=person, expected_version=claim.version)
+    assert Claim.objects.get(pk=claim.pk).text != "Rewritten after publication."
 
 
 def test_any_admin_change_bumps_the_content_version(reviewer_client):
@@ -186,9 +197,9 @@ def test_reviewer_who_rewrote_a_verdict_in_review_cannot_publish_it(reviewer):
     verdict.conclusion = "Rewritten by the reviewer."
     services.verdict_save(verdict=verdict, by=reviewer, expected_version=verdict.version)
     with pytest.raises(services.WorkflowError, match="another reviewer must check and publish it"):
-        services.verdict_publish(verdict=verdict, by=reviewer)
+        services.verdict_publish(verdict=verdict, by=reviewer, revision=services.claim_revision(verdict.claim))
     second = UserFactory(username="second-reviewer", group="Reviewers")
-    services.verdict_publish(verdict=verdict, by=second)
+    services.verdict_publish(verdict=verdict, by=second, revision=services.claim_revision(verdict.claim))
     assert Verdict.objects.get(pk=verdict.pk).status == "published"
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -16,10 +17,19 @@ SEEDS_DIR = settings.BASE_DIR / "seeds"
 
 
 class Command(BaseCommand):
-    help = "Load the seed data in seeds/ (the ceasefire article and the claims built from it). Running it twice changes nothing."
+    help = (
+        "Load the seed data in seeds/ (the ceasefire article and the claims built from it). Everything "
+        "arrives as drafts unless --reviewer names the existing reviewer who approved it. Running it "
+        "twice changes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--file", default=str(SEEDS_DIR / "putin-ceasefire.json"))
+        parser.add_argument(
+            "--reviewer",
+            help="Username of an existing reviewer who checked this material: the verdicts the file marks "
+            "published are published (and corrected) with their approval. Without it, every verdict is a draft.",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -27,15 +37,34 @@ class Command(BaseCommand):
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise CommandError(f"Cannot read seed file {path}: {exc}") from None
-        with transaction.atomic():
-            created = load(data, base=path.parent)
+        reviewer = _existing_reviewer(options["reviewer"]) if options["reviewer"] else None
+        try:
+            with transaction.atomic():
+                created = load(data, base=path.parent, reviewer=reviewer)
+        except (ValidationError, PermissionDenied) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from None
         self.stdout.write(self.style.SUCCESS(f"Seeds loaded: {created} new claim(s)."))
 
 
-def load(data, *, base):
-    users = {role: _seed_user(spec) for role, spec in data["users"].items()}
+def _existing_reviewer(username):
+    """The second person is a real account that already exists and may publish: a seed file can
+    name its author, never its reviewer."""
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"There is no user “{username}”: create the reviewer's account first.")
+    if not services.can_publish(user):
+        raise CommandError(f"“{username}” cannot publish: only an active reviewer can approve seed verdicts.")
+    return user
+
+
+def load(data, *, base, reviewer=None):
+    users = {"author": _seed_user(data["users"]["author"])}
+    if reviewer is not None and reviewer.pk == users["author"].pk:
+        raise CommandError("The reviewer must be someone other than the seed verdicts' author.")
+    users["reviewer"] = reviewer
     for spec in data["topics"]:
-        Topic.objects.get_or_create(slug=spec["slug"], defaults=spec)
+        if not Topic.objects.filter(slug=spec["slug"]).exists():
+            services.reference_save(obj=Topic(**spec), by=users["author"])
     for spec in data["claimants"]:
         if not Claimant.objects.filter(slug=spec["slug"]).exists():
             services.claimant_save(claimant=Claimant(**spec), by=users["author"])
@@ -50,6 +79,8 @@ def load(data, *, base):
 
 
 def _seed_user(spec):
+    if spec.get("group") != "Editors":
+        raise CommandError("The seed file's author must be in the Editors group.")
     user, made = get_user_model().objects.get_or_create(
         username=spec["username"],
         defaults={"first_name": spec["first_name"], "last_name": spec["last_name"], "is_staff": True},
@@ -86,13 +117,16 @@ def _seed_claim(spec, users):
     services.claim_save(claim=claim, by=users["author"])
     claim.topics.set(Topic.objects.filter(slug__in=spec["topics"]))
     for item in spec["appearances"]:
-        Appearance.objects.create(
+        appearance = Appearance(
             claim=claim,
             source=Source.objects.get(slug=item["source"]),
             quote=item["quote"],
             seen_on=datetime.date.fromisoformat(item["seen_on"]),
             is_first=item["is_first"],
         )
+        appearance.full_clean()
+        appearance.save()
+    services.unit_record_change(claim=claim, by=users["author"])
     _seed_verdict(claim, spec["verdict"], users)
 
 
@@ -106,21 +140,27 @@ def _seed_verdict(claim, spec, users):
     )
     services.verdict_save(verdict=verdict, by=users["author"])
     for position, item in enumerate(spec["evidence"]):
-        Evidence.objects.create(
+        evidence = Evidence(
             verdict=verdict, source=Source.objects.get(slug=item["source"]), note=item["note"], position=position
         )
-    if spec["status"] == Verdict.Status.DRAFT:
+        evidence.full_clean()
+        evidence.save()
+    services.unit_record_change(claim=claim, by=users["author"])
+    # Without a named reviewer nothing goes further than a draft: nobody is invented to approve it.
+    if spec["status"] == Verdict.Status.DRAFT or users["reviewer"] is None:
         return
     services.verdict_submit_for_review(verdict=verdict, by=users["author"])
     if spec["status"] == Verdict.Status.IN_REVIEW:
         return
-    services.verdict_publish(verdict=verdict, by=users["reviewer"])
+    services.verdict_publish(verdict=verdict, by=users["reviewer"], revision=services.claim_revision(claim))
     if correction := spec.get("correction"):
-        services.verdict_correct(
+        # Proposed by the author, approved by the named reviewer: the same two-person rule.
+        change = services.verdict_correct(
             verdict=verdict,
-            by=users["reviewer"],
+            by=users["author"],
             note=correction["note"],
             rating=Rating.objects.get(slug=correction["rating"]),
             conclusion=correction["conclusion"],
             analysis=correction["analysis"],
         )
+        services.change_approve(change=change, by=users["reviewer"], revision=change.unit_hash)
