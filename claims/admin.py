@@ -48,13 +48,29 @@ class EditorialMedia:
     css = {"all": ["admin-extra/editorial.css"]}
 
 
-class VersionedForm(forms.ModelForm):
-    """Carries the version the editor loaded, which the service compares with the stored one. A
-    refusal by the service during the save comes back as `service_refusal`, shown as the form's
-    error on the same page with everything the person typed."""
+class RefusalFormMixin:
+    """A refusal by a service during the save comes back as `service_refusal`: the form shows it as
+    its error, on the same page, with everything the person typed."""
+
+    service_refusal = None
+
+    def clean(self):
+        cleaned = super().clean()
+        exc = self.service_refusal
+        if exc is None:
+            return cleaned
+        if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, _error_text(exc))
+        return cleaned
+
+
+class VersionedForm(RefusalFormMixin, forms.ModelForm):
+    """Carries the version the editor loaded, which the service compares with the stored one."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    service_refusal = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,17 +78,6 @@ class VersionedForm(forms.ModelForm):
             # From the stored row, not the instance: a history revert's instance is the old version.
             current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True)
             self.fields["expected_version"].initial = current.first() or self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.service_refusal is not None:
-            exc = self.service_refusal
-            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    self.add_error(field if field in self.fields else None, errors)
-            else:
-                self.add_error(None, _error_text(exc))
-        return cleaned
 
 
 def _with_refusal(form_class, request):
@@ -461,7 +466,11 @@ class UnitAdminMixin(ServiceAdminMixin):
     def response_change(self, request, obj):
         # After the inlines and topics: the unit is whole again (also for a history revert).
         services.unit_record_change(claim=self.unit_claim(obj), by=request.user)
-        return super().response_change(request, obj)
+        return self.after_save(request, obj) or super().response_change(request, obj)
+
+    def after_save(self, request, obj):
+        """A response of a workflow button pressed with the save, or None."""
+        return None
 
     def public_change_fields(self, request, obj):
         verdict = Verdict.objects.filter(claim=self.unit_claim(obj)).first() if obj else None
@@ -654,7 +663,12 @@ class VerdictForm(PublicChangeFields, VersionedForm):
 
 # (POST name, service, label, css class, message when done) of each workflow button.
 WORKFLOW_BUTTONS = {
-    "submit": ("_submit_review", _("Save and submit for review"), "default", _("Submitted for review.")),
+    "submit": (
+        "_submit_review",
+        _("Save and submit for review"),
+        "default",
+        _("Submitted for review. A reviewer can now publish it."),
+    ),
     "publish": ("_publish", _("Save and publish"), "default", _("Published. It is now on the public site.")),
     "return_to_draft": ("_return_draft", _("Send back to draft"), "", _("Sent back to draft.")),
     "retract": ("_retract", _("Retract"), "danger", ""),
@@ -755,8 +769,7 @@ class VerdictAdmin(NoDeletePublicMixin, UnitAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         services.verdict_save(verdict=obj, by=request.user, expected_version=form.cleaned_data.get("expected_version"))
 
-    def response_change(self, request, obj):
-        response = super().response_change(request, obj)
+    def after_save(self, request, obj):
         actions = {
             "submit": lambda: services.verdict_submit_for_review(verdict=obj, by=request.user),
             "return_to_draft": lambda: services.verdict_return_to_draft(verdict=obj, by=request.user),
@@ -770,11 +783,12 @@ class VerdictAdmin(NoDeletePublicMixin, UnitAdminMixin, SimpleHistoryAdmin):
                 try:
                     action()
                 except (ValidationError, PermissionDenied) as exc:
+                    # The save itself went through: what was typed is kept, the step is refused.
                     self.message_user(request, _error_text(exc), messages.ERROR)
                 else:
                     self.message_user(request, done, messages.SUCCESS)
                 return HttpResponseRedirect(request.path)
-        return response
+        return None
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["verdict"] = obj
@@ -826,7 +840,7 @@ class VerdictAdmin(NoDeletePublicMixin, UnitAdminMixin, SimpleHistoryAdmin):
 # --- Proposed changes to public fact-checks -------------------------------------------------------
 
 
-class PendingChangeForm(forms.ModelForm):
+class PendingChangeForm(RefusalFormMixin, forms.ModelForm):
     class Meta:
         model = PendingChange
         fields = ["decision_note"]

@@ -125,7 +125,7 @@ def changed_since(model, pk, version):
     return [
         str(f.verbose_name)
         for f in model._meta.concrete_fields
-        if f.attname not in skip and getattr(then, f.attname, None) != getattr(now, f.attname, None)
+        if f.editable and f.attname not in skip and getattr(then, f.attname, None) != getattr(now, f.attname, None)
     ]
 
 

@@ -9,10 +9,9 @@ from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.db.utils import load_backend
 
-from claims import services
 from claims.models import Claim, Correction, Rating, Verdict
 from sources.models import Source
-from tests.factories import UserFactory, make_verdict
+from tests.factories import UserFactory, correct, make_verdict
 
 RESTORE_ALIAS = "restore_target"
 
@@ -32,10 +31,10 @@ def _snapshot(alias):
 
 
 def _seed():
-    call_command("loadseeds", verbosity=0)
     reviewer = UserFactory(username="backup-reviewer", group="Reviewers")
+    call_command("loadseeds", "--reviewer", reviewer.username, verbosity=0)
     corrected = make_verdict(reviewer=reviewer, slug="corrected-claim")
-    services.verdict_correct(
+    correct(
         verdict=corrected,
         note="The figure was for 2023, not 2024.",
         by=reviewer,

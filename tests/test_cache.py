@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from claims import services
 from claims.models import Claim, Verdict
 from factcheck.cache import PublicCacheMiddleware
-from tests.factories import make_verdict
+from tests.factories import correct, make_verdict
 
 LIST = "/api/v1/claims/"
 
@@ -52,14 +52,14 @@ def test_publish_shows_on_the_next_request(client, published, reviewer):
     assert slugs(client.get(LIST)) == ["wheat-exports"]
     pending = make_verdict(Verdict.Status.IN_REVIEW, slug="rent-freeze", title="Rents were frozen")
     assert slugs(client.get(LIST)) == ["wheat-exports"]
-    services.verdict_publish(verdict=pending, by=reviewer)
+    services.verdict_publish(verdict=pending, by=reviewer, revision=services.claim_revision(pending.claim))
     assert sorted(slugs(client.get(LIST))) == ["rent-freeze", "wheat-exports"]
 
 
 def test_correction_shows_on_the_next_request(client, published, reviewer):
     page = f"/api/v1/claims/{published.claim.slug}/"
     assert client.get(page).json()["conclusion"] == "The statement is not accurate."
-    services.verdict_correct(
+    correct(
         verdict=published,
         note="The export figure was revised.",
         by=reviewer,
@@ -104,7 +104,7 @@ def test_if_none_match_gets_304_until_the_content_changes(client, published, rev
     assert not_modified.status_code == 304
     assert not_modified.content == b""
     assert not_modified["ETag"] == etag
-    services.verdict_correct(verdict=published, note="Clarified.", by=reviewer, conclusion="Exports grew.")
+    correct(verdict=published, note="Clarified.", by=reviewer, conclusion="Exports grew.")
     changed = client.get(LIST, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
@@ -187,7 +187,7 @@ def test_shared_cache_publish_shows_on_the_next_request(
     assert slugs(client.get(LIST)) == ["wheat-exports"]
     verdict = make_verdict(Verdict.Status.IN_REVIEW, slug="rice-imports", title="Rice imports fell")
     with django_capture_on_commit_callbacks(execute=True):
-        services.verdict_publish(verdict=verdict, by=reviewer)
+        services.verdict_publish(verdict=verdict, by=reviewer, revision=services.claim_revision(verdict.claim))
     assert redis_cache.get(services.VERSION_CACHE_KEY) == services.content_version_current()
     assert slugs(client.get(LIST)) == ["rice-imports", "wheat-exports"]
 

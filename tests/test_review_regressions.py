@@ -3,6 +3,7 @@
 import pytest
 
 from claims import services
+from claims.models import PendingChange
 from tests.factories import ClaimFactory, make_verdict
 
 pytestmark = pytest.mark.django_db
@@ -74,27 +75,75 @@ def _history_revert_data(history, verdict):
     return data
 
 
-def test_editor_reverting_a_published_verdict_to_its_review_version_is_refused_with_a_message(client, editor, reviewer):
+def test_reverting_a_published_verdict_is_a_proposed_change_with_a_note(client, editor, reviewer):
     verdict = make_verdict("in_review")
     first_conclusion = verdict.conclusion
     verdict.conclusion = "The conclusion the reviewer published."
     services.verdict_save(verdict=verdict, by=verdict.author)
-    services.verdict_publish(verdict=verdict, by=reviewer)
+    services.verdict_publish(verdict=verdict, by=reviewer, revision=services.claim_revision(verdict.claim))
     verdict.refresh_from_db()
     history = verdict.history.order_by("history_id").first()
     assert history.conclusion == first_conclusion
     client.force_login(editor)
     url = f"/admin/claims/verdict/{verdict.pk}/history/{history.history_id}/"
+    # The revert form of a published verdict asks for the public note.
+    assert 'name="public_note"' in client.get(url).content.decode()
 
     response = client.post(url, _history_revert_data(history, verdict))
+    assert response.status_code == 200
+    assert (
+        "This fact-check is public: write the note that tells readers what changed and why."
+        in response.content.decode()
+    )
+    assert not PendingChange.objects.exists()
 
-    assert response.status_code == 302
-    assert response["Location"] == url
-    page = client.get(url).content.decode()
-    assert "Only a reviewer can change a published verdict." in page
+    response = client.post(url, _history_revert_data(history, verdict) | {"public_note": "Back to the first wording."})
+    change = PendingChange.objects.get()
+    assert response["Location"] == f"/admin/claims/pendingchange/{change.pk}/change/"
+    assert (change.proposed_by, change.unit["verdict"]["conclusion"]) == (editor, first_conclusion)
     verdict.refresh_from_db()
     assert (verdict.status, verdict.conclusion) == ("published", "The conclusion the reviewer published.")
     assert verdict.corrections.count() == 0
+
+
+def test_reverting_a_draft_to_an_earlier_version_works_without_a_false_conflict(client, editor):
+    verdict = make_verdict("draft")
+    first_conclusion = verdict.conclusion
+    verdict.conclusion = "A later wording."
+    services.verdict_save(verdict=verdict, by=verdict.author)
+    verdict.refresh_from_db()
+    history = verdict.history.order_by("history_id").first()
+    client.force_login(editor)
+    url = f"/admin/claims/verdict/{verdict.pk}/history/{history.history_id}/"
+    data = form_data_of(client.get(url))
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    verdict.refresh_from_db()
+    assert verdict.conclusion == first_conclusion
+
+
+def form_data_of(response):
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, False)}
+    return data | {f"{p}-{k}": v for p in ("evidence_set",) for k, v in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/claims/verdict/abc/history/",
+        "/admin/claims/verdict/abc/history/1/",
+        "/admin/claims/verdict/abc/change/",
+        "/admin/claims/claim/12abc/change/",
+        "/admin/claims/claim/abc/delete/",
+        "/admin/sources/source/abc/history/",
+        "/admin/claims/claimant/abc/history/",
+        "/admin/claims/pendingchange/x/change/",
+        "/admin/claims/verdict/99999/change/",
+    ],
+)
+def test_admin_urls_with_a_bad_id_answer_404(reviewer_client, url):
+    assert reviewer_client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("value", ["abc", "12abc", "99999999999999999999999"])

@@ -8,8 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from claims import services
-from claims.models import APIKey, Appearance, Claim, Claimant, Correction, Evidence, Rating, Verdict
+from claims.models import APIKey, Appearance, Claim, Claimant, Correction, Evidence, PendingChange, Rating, Verdict
 from tests.factories import (
     AppearanceFactory,
     ClaimantFactory,
@@ -18,6 +17,7 @@ from tests.factories import (
     SourceFactory,
     TopicFactory,
     UserFactory,
+    correct,
     make_verdict,
 )
 
@@ -38,6 +38,8 @@ def form_data(response):
                 data[form.add_prefix(name)] = "on"
             elif value is not None and value is not False:
                 data[form.add_prefix(name)] = value
+    if response.context.get("unit_revision"):
+        data["_revision"] = response.context["unit_revision"]  # the revision the page showed
     return data
 
 
@@ -69,7 +71,7 @@ def _populate(rows, editor, reviewer):
             AppearanceFactory(claim=verdict.claim, is_first=False)
             EvidenceFactory(verdict=verdict)
     for n in range(rows):
-        services.verdict_correct(verdict=published, by=reviewer, note=f"Clarified point {n}.", kind="clarification")
+        correct(verdict=published, by=reviewer, note=f"Clarified point {n}.", kind="clarification")
     for n in range(rows - 1):
         make_verdict(reviewer=reviewer, title=f"Other claim {n}")
     for n in range(rows):
@@ -89,27 +91,28 @@ def _populate(rows, editor, reviewer):
     }
 
 
-# (role, url, text the page shows, queries). Each budget holds at 1 and at 20 rows.
+# (role, url, text the page shows, queries). Each budget holds at 1 and at 20 rows. Claim and verdict
+# pages also show the whole unit with its changes since publication (about a dozen fixed queries).
 ADMIN_PAGES = [
     ("editor", "/admin/claims/claim/", "The published claim", 13),
     ("editor", "/admin/claims/claim/add/", "Add claim", 7),
-    ("editor", "/admin/claims/claim/{draft.claim_id}/change/", "Change claim", 11),
-    ("reviewer", "/admin/claims/claim/{published.claim_id}/change/", "Change claim", 11),
+    ("editor", "/admin/claims/claim/{draft.claim_id}/change/", "Change claim", 23),
+    ("reviewer", "/admin/claims/claim/{published.claim_id}/change/", "Change to the published fact-check", 23),
     ("editor", "/admin/claims/verdict/", "The draft claim", 10),
     ("editor", "/admin/claims/verdict/add/?claim={draft.claim_id}", "Add verdict", 10),
-    ("editor", "/admin/claims/verdict/{draft.pk}/change/", "Save and submit for review", 10),
-    ("editor", "/admin/claims/verdict/{published.pk}/change/", "View verdict", 10),
-    ("reviewer", "/admin/claims/verdict/{published.pk}/change/", "Clarified point 0.", 11),
+    ("editor", "/admin/claims/verdict/{draft.pk}/change/", "Save and submit for review", 22),
+    ("editor", "/admin/claims/verdict/{published.pk}/change/", "Change to the published fact-check", 24),
+    ("reviewer", "/admin/claims/verdict/{published.pk}/change/", "Clarified point 0.", 24),
     ("editor", "/admin/claims/claimant/", "Select claimant to change", 8),
     ("editor", "/admin/claims/claimant/add/", "Add claimant", 7),
-    ("editor", "/admin/claims/claimant/{claimant.pk}/change/", "Change claimant", 8),
+    ("editor", "/admin/claims/claimant/{claimant.pk}/change/", "Change claimant", 10),
     ("editor", "/admin/claims/topic/", "Budget", 7),
-    ("editor", "/admin/claims/topic/add/", "Add topic", 5),
-    ("editor", "/admin/claims/topic/{topic.pk}/change/", "Change topic", 6),
+    ("editor", "/admin/claims/topic/add/", "Add topic", 7),
+    ("editor", "/admin/claims/topic/{topic.pk}/change/", "Change topic", 10),
     ("editor", "/admin/claims/rating/", "Extra label 0", 7),
-    ("editor", "/admin/claims/rating/{rating.pk}/change/", "View rating", 6),
-    ("reviewer", "/admin/claims/rating/add/", "Add rating", 5),
-    ("reviewer", "/admin/claims/rating/{rating.pk}/change/", "Change rating", 6),
+    ("editor", "/admin/claims/rating/{rating.pk}/change/", "View rating", 9),
+    ("reviewer", "/admin/claims/rating/add/", "Add rating", 7),
+    ("reviewer", "/admin/claims/rating/{rating.pk}/change/", "Change rating", 9),
     ("editor", "/admin/claims/correction/", "The published claim", 9),
     ("editor", "/admin/claims/correction/{correction.pk}/change/", "View correction", 9),
     ("reviewer", "/admin/claims/apikey/", "Partner 0", 7),
@@ -209,7 +212,7 @@ def test_editor_creates_claim_and_verdict_submits_and_reviewer_publishes(client,
     assert _messages(response) == ["Submitted for review. A reviewer can now publish it."]
     assert Verdict.objects.get(pk=verdict.pk).status == "in_review"
     assertNotContains(response, 'name="_publish"')
-    assertContains(response, "A reviewer other than its author publishes it.")
+    assertContains(response, "Only a reviewer can publish a verdict.")
 
     client.force_login(reviewer)
     response = _post_change(client, verdict, _publish="Save and publish")
@@ -246,30 +249,64 @@ def test_submit_names_what_is_missing(editor_client):
     assert Verdict.objects.get(pk=verdict.pk).status == "draft"
 
 
-def test_published_verdict_is_read_only_for_an_editor(client, editor, reviewer):
+def test_editor_edit_of_a_published_verdict_becomes_a_proposal_the_public_does_not_see(client, editor, reviewer):
     verdict = make_verdict(reviewer=reviewer)
     client.force_login(editor)
     response = client.get(_change_url(verdict))
-    assertContains(response, "View verdict")
-    assertNotContains(response, 'name="conclusion"')
-    assertNotContains(response, "Public note")
-    assertNotContains(response, "workflow-row")
-    data = {"rating": Rating.objects.get(slug="true").pk, "conclusion": "Rewritten.", "analysis": "x"}
-    response = client.post(_change_url(verdict), data, follow=True)
-    assert _messages(response) == ["You do not have permission to change this."]
+    assertContains(response, "Change to the published fact-check")
+    assertNotContains(response, 'name="_retract"')  # retracting is for reviewers
+    response = _post_change(
+        client, verdict, rating=Rating.objects.get(slug="true").pk, conclusion="Rewritten.", public_note="Newer data."
+    )
+    change = PendingChange.objects.get()
+    assertRedirects(response, f"/admin/claims/pendingchange/{change.pk}/change/")
+    assert _messages(response) == [
+        "Your change is waiting for review: readers see the published version until a second person approves it."
+    ]
+    assert (change.proposed_by, change.kind, change.unit["verdict"]["conclusion"]) == (
+        editor,
+        "rating_change",
+        "Rewritten.",
+    )
     verdict.refresh_from_db()
-    assert (verdict.rating.slug, verdict.conclusion) == ("false", "The statement is not accurate.")
+    assert (verdict.rating.slug, verdict.conclusion, verdict.version) == ("false", "The statement is not accurate.", 3)
+    assert not Correction.objects.exists()
+    assertNotContains(client.get(verdict.claim.get_absolute_url()), "Rewritten.")
 
 
-def test_published_claim_is_read_only_for_an_editor(client, editor, reviewer):
+def test_editor_edit_of_a_published_claim_and_its_appearances_becomes_a_proposal(client, editor, reviewer):
     verdict = make_verdict(reviewer=reviewer)
+    claim = verdict.claim
     client.force_login(editor)
-    response = client.get(_change_url(verdict.claim))
-    assertContains(response, "View claim")
-    assertNotContains(response, 'name="appearances-0-quote"')
-    response = client.post(_change_url(verdict.claim), {"title": "Rewritten"}, follow=True)
-    assert _messages(response) == ["You do not have permission to change this."]
-    assert Claim.objects.get(pk=verdict.claim_id).title == verdict.claim.title
+    response = _post_change(
+        client,
+        claim,
+        title="A rewritten title",
+        **{"appearances-0-quote": "Different words"},
+        public_note="The quote was wrong.",
+    )
+    change = PendingChange.objects.get()
+    assertRedirects(response, f"/admin/claims/pendingchange/{change.pk}/change/")
+    assert change.unit["claim"]["title"] == "A rewritten title"
+    assert change.unit["appearances"][0]["quote"] == "Different words"
+    claim.refresh_from_db()
+    assert (claim.title, claim.appearances.get().quote) == (verdict.claim.title, "the words as quoted")
+    # The reviewer sees what would change, and approves that exact proposal.
+    client.force_login(reviewer)
+    response = client.get(f"/admin/claims/pendingchange/{change.pk}/change/")
+    assertContains(response, "A rewritten title")
+    assertContains(response, "Different words")
+    response = client.post(
+        f"/admin/claims/pendingchange/{change.pk}/change/",
+        {"_approve": "Approve and publish", "_revision": change.unit_hash, "decision_note": ""},
+        follow=True,
+    )
+    assert _messages(response) == ["Approved: the change is now public."]
+    claim.refresh_from_db()
+    assert (claim.title, claim.appearances.get().quote) == ("A rewritten title", "Different words")
+    assert list(Correction.objects.values_list("kind", "note", "created_by")) == [
+        ("correction", "The quote was wrong.", editor.pk)
+    ]
 
 
 def test_reviewer_changing_rating_without_note_gets_form_error_and_nothing_is_saved(reviewer_client, reviewer):
@@ -277,53 +314,54 @@ def test_reviewer_changing_rating_without_note_gets_form_error_and_nothing_is_sa
     response = _post_change(
         reviewer_client, verdict, rating=Rating.objects.get(slug="half-true").pk, conclusion="Partly accurate."
     )
-    assertContains(
-        response,
-        "This verdict is published: changing its rating or conclusion is a public correction. "
-        "Say what changed and why.",
-    )
+    assertContains(response, "This fact-check is public: write the note that tells readers what changed and why.")
+    # The form comes back with what the reviewer typed.
+    assertContains(response, "Partly accurate.</textarea>")
     verdict.refresh_from_db()
     assert (verdict.rating.slug, verdict.conclusion, verdict.corrections.count()) == (
         "false",
         "The statement is not accurate.",
         0,
     )
+    assert not PendingChange.objects.exists()
 
 
-def test_reviewer_changing_rating_with_note_records_a_correction(reviewer_client, reviewer):
+def test_rating_change_is_public_only_once_another_reviewer_approves_it(client, reviewer, other_editor):
     verdict = make_verdict(reviewer=reviewer)
-    response = _post_change(
-        reviewer_client,
-        verdict,
-        rating=Rating.objects.get(slug="half-true").pk,
-        public_note="New figures were published.",
-    )
-    assert _messages(response) == [
-        f'The verdict “<a href="/admin/claims/verdict/{verdict.pk}/change/">{verdict}</a>” was changed successfully.'
-    ]
+    client.force_login(reviewer)
+    _post_change(client, verdict, rating=Rating.objects.get(slug="half-true").pk, public_note="New figures.")
+    change = PendingChange.objects.get()
+    url = f"/admin/claims/pendingchange/{change.pk}/change/"
+    # The proposer is not offered approval, and is refused if they post it anyway.
+    assertNotContains(client.get(url), 'name="_approve"')
+    response = client.post(url, {"_approve": "x", "_revision": change.unit_hash, "decision_note": ""})
+    assertContains(response, "You proposed this change: a second person must review and approve it.")
+    assert Verdict.objects.get(pk=verdict.pk).rating.slug == "false"
+    second = UserFactory(username="second-reviewer", group="Reviewers")
+    client.force_login(second)
+    client.post(url, {"_approve": "x", "_revision": change.unit_hash, "decision_note": ""})
     correction = Correction.objects.get(verdict=verdict)
-    assert (
-        correction.kind,
-        correction.old_rating.slug,
-        correction.new_rating.slug,
-        correction.note,
-        correction.created_by,
-    ) == ("rating_change", "false", "half-true", "New figures were published.", reviewer)
+    assert (correction.kind, correction.old_rating.slug, correction.new_rating.slug, correction.note) == (
+        "rating_change",
+        "false",
+        "half-true",
+        "New figures.",
+    )
     assert Verdict.objects.get(pk=verdict.pk).rating.slug == "half-true"
 
 
-def test_reviewer_clarifies_without_changing_the_rating(reviewer_client, reviewer):
+def test_reviewer_proposes_a_clarification_without_changing_the_rating(reviewer_client, reviewer):
     verdict = make_verdict(reviewer=reviewer)
     _post_change(reviewer_client, verdict, correction_kind="clarification", public_note="We added the source's date.")
-    assert list(Correction.objects.values_list("kind", "note", "old_rating")) == [
-        ("clarification", "We added the source's date.", None)
+    assert list(PendingChange.objects.values_list("kind", "note", "status")) == [
+        ("clarification", "We added the source's date.", "pending")
     ]
 
 
 def test_retract_needs_a_note(reviewer_client, reviewer):
     verdict = make_verdict(reviewer=reviewer)
     response = _post_change(reviewer_client, verdict, _retract="Retract")
-    assert _messages(response) == ["A retraction needs a public note that says why."]
+    assertContains(response, "A retraction needs a public note that says why.")
     assert Verdict.objects.get(pk=verdict.pk).status == "published"
 
 
@@ -360,27 +398,16 @@ def test_bulk_submit_reports_each_refusal(editor_client):
     }
 
 
-def test_bulk_publish_from_the_claim_list_reports_each_refusal(client, reviewer):
-    mine = make_verdict(Verdict.Status.IN_REVIEW, title="My own claim")
-    Verdict.objects.filter(pk=mine.pk).update(author=reviewer)
-    other = make_verdict(Verdict.Status.IN_REVIEW, title="Someone else's claim")
-    draft = make_verdict(Verdict.Status.DRAFT, title="Draft claim")
-    client.force_login(reviewer)
-    response = client.post(
-        "/admin/claims/claim/",
-        {"action": "publish", "_selected_action": [mine.claim_id, other.claim_id, draft.claim_id]},
-        follow=True,
+def test_no_list_offers_a_bulk_publish(reviewer_client):
+    # Publishing needs the revision the reviewer was shown, which only the verdict's page shows.
+    make_verdict(Verdict.Status.IN_REVIEW)
+    for url in ("/admin/claims/verdict/", "/admin/claims/claim/"):
+        assertNotContains(reviewer_client.get(url), 'value="publish"')
+    response = reviewer_client.post(
+        "/admin/claims/verdict/", {"action": "publish", "_selected_action": [Verdict.objects.get().pk]}, follow=True
     )
-    assert sorted(_messages(response)) == [
-        "1 verdict published.",
-        "“Draft claim”: Only a verdict in review can be published; this one is draft.",
-        "“My own claim”: You wrote this verdict: a second editor must review and publish it.",
-    ]
-    assert dict(Verdict.objects.values_list("claim__title", "status")) == {
-        "My own claim": "in_review",
-        "Someone else's claim": "published",
-        "Draft claim": "draft",
-    }
+    assert _messages(response) == ["No action selected."]
+    assert Verdict.objects.get().status == "in_review"
 
 
 def test_editor_is_not_offered_the_publish_action(editor_client):
@@ -404,8 +431,13 @@ def test_second_editor_saving_a_stale_verdict_is_refused(client, editor, other_e
     client.post(_change_url(verdict), first | {"conclusion": "The first editor's conclusion."})
     client.force_login(other_editor)
     response = client.post(_change_url(verdict), second | {"conclusion": "The second editor's conclusion."})
-    assertContains(response, "Someone else changed this record while you were editing it.")
+    assertContains(response, "changed this verdict while you were editing it. They changed: conclusion.")
+    # Nothing the second editor typed is lost: the form comes back with it, on the newer version.
+    assertContains(response, "The second editor&#x27;s conclusion.</textarea>")
     assert Verdict.objects.get(pk=verdict.pk).conclusion == "The first editor's conclusion."
+    resubmitted = form_data(response) | {"conclusion": "The second editor's conclusion."}
+    client.post(_change_url(verdict), resubmitted)
+    assert Verdict.objects.get(pk=verdict.pk).conclusion == "The second editor's conclusion."
 
 
 def test_second_editor_saving_a_stale_claim_is_refused(client, editor, other_editor):
@@ -419,7 +451,8 @@ def test_second_editor_saving_a_stale_claim_is_refused(client, editor, other_edi
     client.post(_change_url(claim), first | {"title": "The first editor's title"})
     client.force_login(other_editor)
     response = client.post(_change_url(claim), second | {"title": "The second editor's title"})
-    assertContains(response, "Someone else changed this record while you were editing it.")
+    assertContains(response, "changed this claim while you were editing it. They changed: title.")
+    assertContains(response, 'value="The second editor&#x27;s title"')
     claim.refresh_from_db()
     assert (claim.title, claim.version, claim.updated_by) == ("The first editor's title", 2, editor)
 

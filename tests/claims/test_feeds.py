@@ -5,9 +5,8 @@ import xml.etree.ElementTree as ET
 import feedparser
 import pytest
 
-from claims import services
 from claims.models import Rating, Verdict
-from tests.factories import TopicFactory, make_verdict
+from tests.factories import TopicFactory, correct, make_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,7 @@ def test_verdict_feeds_parse_and_hold_published_verdicts_only(client, published_
 
 @pytest.mark.parametrize("url", ["/feeds/corrections.rss", "/feeds/corrections.atom"])
 def test_corrections_feeds_parse_newest_first(client, published_and_hidden, reviewer, url):
-    services.verdict_correct(
+    correct(
         verdict=published_and_hidden,
         by=reviewer,
         note="We fixed the date.",

@@ -14,12 +14,12 @@ pytestmark = pytest.mark.django_db
 # (url, text the page shows, queries). Each budget holds at 1 and at 20 rows.
 SOURCE_PAGES = [
     ("/admin/sources/source/", "Source number 0", 11),
-    ("/admin/sources/source/add/", "Add source", 5),
+    ("/admin/sources/source/add/", "Add source", 7),
     # +2: whether a public verdict cites the source (only reviewers may change it then)
-    ("/admin/sources/source/{source.pk}/change/", "Change source", 9),
+    ("/admin/sources/source/{source.pk}/change/", "Change source", 11),
     ("/admin/sources/publisher/", "Publisher 0", 7),
-    ("/admin/sources/publisher/add/", "Add publisher", 5),
-    ("/admin/sources/publisher/{publisher.pk}/change/", "Change publisher", 6),
+    ("/admin/sources/publisher/add/", "Add publisher", 7),
+    ("/admin/sources/publisher/{publisher.pk}/change/", "Change publisher", 10),
 ]
 
 

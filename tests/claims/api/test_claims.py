@@ -3,10 +3,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from claims import services
 from claims.models import Claim, Rating, Verdict
 from tests.claims.api.conftest import claim_of
-from tests.factories import ClaimantFactory, TopicFactory, make_verdict
+from tests.factories import ClaimantFactory, TopicFactory, correct, make_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +80,7 @@ def test_claim_detail_adds_analysis_appearances_evidence_and_corrections(client,
     source = verdict.evidence.get().source
     source.capture("Captured words.", at=datetime.datetime(2024, 6, 16, 9, 0, tzinfo=datetime.UTC))
     source.save()
-    services.verdict_correct(
+    correct(
         verdict=verdict,
         note="New data.",
         by=reviewer_user,
@@ -279,7 +278,7 @@ def test_incremental_sync_returns_changes_since_in_update_order(client, publishe
     assert [item["slug"] for item in body["results"]] == ["b", "c"]
     # A correction of `a` touches its updated_at: the next sync from the last seen time picks it up.
     last_seen = body["results"][-1]["updated_at"]
-    services.verdict_correct(verdict=a, note="Clarified.", by=reviewer_user, kind="clarification")
+    correct(verdict=a, note="Clarified.", by=reviewer_user, kind="clarification")
     body = client.get("/api/v1/claims/", {"updated_since": last_seen}).json()
     assert [item["slug"] for item in body["results"]] == ["c", "a"]
     assert b.claim.slug not in [item["slug"] for item in body["results"]]
@@ -301,7 +300,7 @@ def test_detail_answers_conditional_get(client, published, reviewer_user):
     assert etag.startswith('"') and len(etag) == 42
     again = client.get("/api/v1/claims/etag-claim/", HTTP_IF_NONE_MATCH=etag)
     assert (again.status_code, again.content, again["ETag"]) == (304, b"", etag)
-    services.verdict_correct(verdict=verdict, note="Clarified.", by=reviewer_user, kind="clarification")
+    correct(verdict=verdict, note="Clarified.", by=reviewer_user, kind="clarification")
     changed = client.get("/api/v1/claims/etag-claim/", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from claims.api import serializers as s
 from claims.models import Verdict
 from sources.api.serializers import SourceSerializer
-from tests.factories import EvidenceFactory, SourceFactory, make_verdict
+from tests.factories import EvidenceFactory, SourceFactory, correct, make_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -66,10 +66,9 @@ def full_claim(db, reviewer):
     source.capture("text")
     source.save()
     EvidenceFactory(verdict=verdict, source=source, position=1)
-    from claims import services
     from claims.models import Rating
 
-    services.verdict_correct(verdict=verdict, note="Changed.", by=reviewer, rating=Rating.objects.get(slug="true"))
+    correct(verdict=verdict, note="Changed.", by=reviewer, rating=Rating.objects.get(slug="true"))
     verdict.claim.topics.create(name="Economy", slug="economy")
     return verdict
 

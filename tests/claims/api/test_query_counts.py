@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from claims import services
 from claims.models import Rating, Verdict
-from tests.factories import AppearanceFactory, ClaimantFactory, TopicFactory, UserFactory, make_verdict
+from tests.factories import AppearanceFactory, ClaimantFactory, TopicFactory, UserFactory, correct, make_verdict
 
 N = 50
 
@@ -48,7 +48,7 @@ def _build():
         source = verdict.evidence.get().source
         source.capture(f"Captured text {i}.")
         source.save()
-        services.verdict_correct(verdict=verdict, note="Changed.", by=reviewer, rating=mostly_false)
+        correct(verdict=verdict, note="Changed.", by=reviewer, rating=mostly_false)
         verdicts.append(verdict)
     return {"verdicts": verdicts, "reviewer": reviewer}
 
@@ -127,7 +127,7 @@ def test_claim_detail_query_count_whatever_the_nested_rows(client, catalogue, dj
     verdict = catalogue["verdicts"][0]
     for i in range(nested - 1):
         AppearanceFactory(claim=verdict.claim, is_first=False)
-        services.verdict_correct(verdict=verdict, note=f"Note {i}.", by=catalogue["reviewer"], kind="clarification")
+        correct(verdict=verdict, note=f"Note {i}.", by=catalogue["reviewer"], kind="clarification")
     with django_assert_num_queries(5):
         body = _get(client, "/api/v1/claims/claim-00/", None)
     assert (len(body["appearances"]), len(body["corrections"])) == (nested + 1, nested)
