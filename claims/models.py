@@ -180,7 +180,11 @@ class Claim(CleanTextModel, models.Model):
     # last publication. None of them may publish it (claims.services).
     revision_hash = models.CharField(max_length=64, blank=True, editable=False)
     changers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="+", editable=False, verbose_name=_("changed since publication")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("changed since publication"),
     )
     history = HistoricalRecords()
 
@@ -454,9 +458,7 @@ class PendingChange(CleanTextModel, models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         SUPERSEDED = "superseded", _("Out of date")
 
-    claim = models.ForeignKey(
-        Claim, on_delete=models.CASCADE, related_name="pending_changes", verbose_name=_("claim")
-    )
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="pending_changes", verbose_name=_("claim"))
     kind = models.CharField(_("kind of change"), max_length=16, choices=Correction.Kind.choices)
     note = models.TextField(_("public note"), help_text=_("What readers are told changed and why."))
     unit = models.JSONField(_("proposed content"))
