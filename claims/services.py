@@ -630,10 +630,11 @@ def change_approve(*, change, by, revision):
     if revision != locked.unit_hash:
         raise WorkflowError(_("This proposal is not the one you reviewed. Reload the page and review it again."))
     if revisions.current_hash(claim.pk) != locked.base_hash:
-        locked.status = PendingChange.Status.SUPERSEDED
-        locked.decided_by, locked.decided_at = by, timezone.now()
-        locked.save()
-        raise WorkflowError(_("The fact-check changed since this was proposed: the proposal is out of date."))
+        raise WorkflowError(
+            _(
+                "The fact-check changed since this was proposed: the proposal is out of date. Withdraw it and propose again."
+            )
+        )
     old_rating, old_conclusion = verdict.rating, verdict.conclusion
     token = _capturing.set(claim.pk)
     try:
