@@ -1,18 +1,56 @@
-"""RSS and Atom feeds of the latest published verdicts and of corrections. Each feed runs two
-queries whatever its length (the items, with what they show joined in)."""
+"""RSS and Atom feeds of the latest published verdicts and of corrections. Each feed runs one
+query whatever its length (the items, with what they show joined in).
+
+Every string a feed emits passes through sources.text.strip_controls: XML 1.0 cannot carry most
+control characters, and one of them in any published text (stored before input was cleaned, or
+written with QuerySet.update()) would otherwise make the feed a 500 for every reader."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from claims import selectors
+from sources.text import strip_controls
 
 FEED_LENGTH = 30
 
 
+def _clean(value):
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+class CleanTextMixin:
+    """A feed generator that strips control characters from the feed's and every item's text,
+    whichever Feed method produced it."""
+
+    def __init__(self, title, link, description, **kwargs):
+        kwargs = {name: _clean(value) for name, value in kwargs.items()}
+        super().__init__(_clean(title), _clean(link), _clean(description), **kwargs)
+
+    def add_item(self, title, link, description, **kwargs):
+        kwargs = {name: _clean(value) for name, value in kwargs.items()}
+        super().add_item(_clean(title), _clean(link), _clean(description), **kwargs)
+
+
+class CleanRssFeed(CleanTextMixin, Rss201rev2Feed):
+    pass
+
+
+class CleanAtomFeed(CleanTextMixin, Atom1Feed):
+    pass
+
+
 class LatestVerdictsRss(Feed):
+    feed_type = CleanRssFeed
     title = _("Latest fact-checks")
     description = _("The latest published verdicts.")
 
@@ -49,7 +87,7 @@ class LatestVerdictsRss(Feed):
 
 
 class LatestVerdictsAtom(LatestVerdictsRss):
-    feed_type = Atom1Feed
+    feed_type = CleanAtomFeed
     subtitle = LatestVerdictsRss.description
 
     def feed_url(self):
@@ -57,6 +95,7 @@ class LatestVerdictsAtom(LatestVerdictsRss):
 
 
 class CorrectionsRss(Feed):
+    feed_type = CleanRssFeed
     title = _("Corrections")
     description = _("Every correction, rating change and retraction of a published verdict, newest first.")
 
@@ -95,7 +134,7 @@ class CorrectionsRss(Feed):
 
 
 class CorrectionsAtom(CorrectionsRss):
-    feed_type = Atom1Feed
+    feed_type = CleanAtomFeed
     subtitle = CorrectionsRss.description
 
     def feed_url(self):

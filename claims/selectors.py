@@ -247,12 +247,10 @@ def topic_with_claims(slug):
 
 
 def public_corrections():
-    """Corrections of published verdicts, and the retraction notices of retracted ones (whose
-    earlier corrections, quoting the withdrawn verdict, are no longer public), newest first."""
-    published = Q(verdict__claim__in=Claim.objects.published().values("pk"))
-    retractions = Q(verdict__status=Verdict.Status.RETRACTED, kind=Correction.Kind.RETRACTION)
+    """Every correction of a public verdict, retractions included, newest first. A retraction is
+    added to the record and erases none of it: a retracted verdict's earlier corrections stay."""
     return (
-        Correction.objects.filter(published | retractions)
+        Correction.objects.filter(verdict__claim__in=Claim.objects.public().values("pk"))
         .select_related("verdict__claim", "verdict__claim__claimant", "old_rating", "new_rating")
         .order_by("-created_at", "-pk")
     )

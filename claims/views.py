@@ -205,10 +205,10 @@ def claim_detail(request, slug):
     }
     context["first_appearance"] = next((a for a in context["appearances"] if a.is_first), None)
     if context["retracted"]:
-        # A retracted verdict is unpublished: its page keeps the claim and the notice of when and
-        # why, not the withdrawn rating, conclusion, analysis, evidence or earlier corrections.
+        # A retracted verdict is unpublished: its page keeps the claim, the notice of when and why,
+        # and the record of corrections (the retraction is added to it), not the withdrawn rating,
+        # conclusion, analysis or evidence.
         context["evidence"] = []
-        context["corrections"] = [c for c in context["corrections"] if c.kind == c.Kind.RETRACTION]
     else:
         # A retracted verdict is no longer a review anyone should index.
         context["jsonld"] = to_script_json(claim_review(claim, bounds=rating_bounds()))

@@ -4,8 +4,10 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+from django.utils import timezone
 
-from claims.models import Rating, Verdict
+from claims import services
+from claims.models import Claim, Claimant, Correction, Rating, Verdict
 from tests.factories import TopicFactory, correct, make_verdict
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +58,36 @@ def test_corrections_feeds_parse_newest_first(client, published_and_hidden, revi
     assert [e.title for e in feed.entries] == ["Rating change: Published claim", "Retraction: Retracted claim"]
     assert feed.entries[0].summary == "Rating changed from False to Mostly false. We fixed the date."
     assert feed.entries[0].link.endswith(f"/claims/published/#correction-{published_and_hidden.corrections.get().pk}")
+
+
+def add_correction(verdict, by, **fields):
+    """A correction as stored: what the feeds read, whichever service wrote it."""
+    return Correction.objects.create(verdict=verdict, created_at=timezone.now(), created_by=by, **fields)
+
+
+@pytest.mark.parametrize("url", ["/feeds/corrections.rss", "/feeds/corrections.atom"])
+def test_corrections_feeds_keep_a_retracted_verdicts_earlier_corrections(client, reviewer, url):
+    verdict = make_verdict(title="Later withdrawn", slug="later-withdrawn", reviewer=reviewer)
+    add_correction(verdict, reviewer, kind=Correction.Kind.CLARIFICATION, note="We clarified the period.")
+    services.verdict_retract(verdict=verdict, note="The data set was fabricated.", by=reviewer)
+    feed = feedparser.parse(client.get(url).content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert [(e.title, e.summary) for e in feed.entries] == [
+        ("Retraction: Later withdrawn", "The data set was fabricated."),
+        ("Clarification: Later withdrawn", "We clarified the period."),
+    ]
+
+
+def test_corrections_feed_query_count_is_constant(client, reviewer, django_assert_num_queries):
+    verdict = make_verdict(reviewer=reviewer)
+    add_correction(verdict, reviewer, kind=Correction.Kind.UPDATE, note="Updated.")
+    with django_assert_num_queries(1):
+        client.get("/feeds/corrections.rss")
+    for i in range(19):
+        make_verdict(Verdict.Status.RETRACTED, slug=f"r-{i}", reviewer=reviewer)
+    with django_assert_num_queries(1):
+        feed = feedparser.parse(client.get("/feeds/corrections.atom").content)
+    assert len(feed.entries) == 20
 
 
 def test_feeds_query_count_is_constant(client, django_assert_num_queries):
@@ -133,3 +165,55 @@ def test_robots_txt_allows_the_site_and_points_to_the_sitemap(client, settings):
     assert response.content.decode() == (
         f"User-agent: *\nDisallow: /admin/\nAllow: /\n\nSitemap: {settings.SITE_URL}/sitemap.xml\n"
     )
+
+
+# Control characters that XML 1.0 cannot carry, as pasted from word processors and terminals:
+# vertical tab (a line break), escape and backspace.
+VT, ESC, BS = "\x0b", "\x1b", "\x08"
+
+
+@pytest.fixture
+def stored_control_characters(reviewer):
+    """Published text holding control characters, stored past the input cleaning (update())."""
+    verdict = make_verdict(slug="controls", reviewer=reviewer)
+    correction = add_correction(
+        verdict,
+        reviewer,
+        kind=Correction.Kind.RATING_CHANGE,
+        note="Placeholder.",
+        old_rating=Rating.objects.get(slug="false"),
+        new_rating=Rating.objects.get(slug="mostly-false"),
+    )
+    Claim.objects.filter(pk=verdict.claim_id).update(
+        title=f"Tax{VT}cuts{ESC}[1m for{BS} all", text=f"We{ESC} said{VT}it."
+    )
+    Claimant.objects.filter(pk=verdict.claim.claimant_id).update(name=f"Ann{BS}a{ESC} Example")
+    Verdict.objects.filter(pk=verdict.pk).update(conclusion=f"Not{VT}so{BS}.{ESC}")
+    Rating.objects.filter(slug="false").update(label=f"Fal{BS}se{ESC}")
+    Rating.objects.filter(slug="mostly-false").update(label=f"Mostly{ESC} false")
+    Correction.objects.filter(pk=correction.pk).update(note=f"Fixed{BS} the{VT}date{ESC}.")
+
+
+@pytest.mark.parametrize("url", ["/feeds/verdicts.rss", "/feeds/verdicts.atom"])
+def test_verdict_feeds_strip_stored_control_characters(client, stored_control_characters, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert not {VT, ESC, BS} & set(response.content.decode())
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    [entry] = feed.entries
+    assert entry.title == "False: Tax\ncuts[1m for all"
+    assert [t.term for t in entry.tags] == ["False"]
+    assert entry.summary == "Anna Example: “We said\nit.” — Not\nso."
+
+
+@pytest.mark.parametrize("url", ["/feeds/corrections.rss", "/feeds/corrections.atom"])
+def test_corrections_feeds_strip_stored_control_characters(client, stored_control_characters, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert not {VT, ESC, BS} & set(response.content.decode())
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    [entry] = feed.entries
+    assert entry.title == "Rating change: Tax\ncuts[1m for all"
+    assert entry.summary == "Rating changed from False to Mostly false. Fixed the\ndate."

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from claims import services
 from claims.forms import FastSelect
-from claims.models import Claim, Rating, Topic, Verdict
+from claims.models import Claim, Correction, Rating, Topic, Verdict
 from claims.views import contrast_ratio
 from tests.factories import (
     AppearanceFactory,
@@ -460,7 +460,19 @@ def test_retracted_verdict_page_says_it_was_retracted_when_and_why(client):
     response = client.get("/claims/withdrawn/")
     text = text_of(response)
     date = verdict.retracted_at.strftime("%-d %B %Y")
-    assert f"We retracted this verdict on {date}. Retracted: the source was a forgery." in text
+    assert (
+        f"We retracted this verdict on {date}. Retracted: the source was a forgery. The withdrawn verdict — its "
+        "rating, conclusion, analysis and evidence — is no longer shown; do not rely on it. Its record stays: when "
+        "it was published, each correction as it was made and this retraction are listed below under History of "
+        "this verdict ."
+    ) in text
+    assert "kept below for the record" not in text
+    published = verdict.published_at.strftime("%-d %B %Y")
+    assert (
+        f"History of this verdict {published} Published after review by a second editor. "
+        f"{date} · Retraction Retracted: the source was a forgery. Spotted a mistake?"
+    ) in text
+    assert '<a href="#history">History of this verdict</a>' in response.content.decode()
     assert "<title>Retracted: Withdrawn claim" in response.content.decode()
     # The withdrawn verdict itself is unpublished: no rating, conclusion, analysis or evidence.
     assert "The statement is not accurate." not in text
@@ -744,15 +756,52 @@ def test_fast_select_renders_exactly_what_djangos_select_renders(value):
     assert "&lt;b&gt;" in fast
 
 
-def test_corrections_log_keeps_a_retraction_but_not_the_withdrawn_verdicts_corrections(client, reviewer):
+@pytest.fixture
+def corrected_then_retracted(reviewer):
+    """A verdict publicly corrected (a rating change, as stored) and later retracted."""
     verdict = make_verdict(title="Later withdrawn", slug="later-withdrawn", reviewer=reviewer)
-    services.verdict_correct(
-        verdict=verdict, by=reviewer, note="Rating changed on new data.", rating=Rating.objects.get(slug="half-true")
+    correction = Correction.objects.create(
+        verdict=verdict,
+        kind=Correction.Kind.RATING_CHANGE,
+        note="Rating changed on new data.",
+        old_rating=Rating.objects.get(slug="false"),
+        new_rating=Rating.objects.get(slug="half-true"),
+        created_at=timezone.now(),
+        created_by=reviewer,
     )
     services.verdict_retract(verdict=verdict, note="The data set was fabricated.", by=reviewer)
-    text = text_of(client.get("/corrections/"))
-    assert "The data set was fabricated." in text
-    assert "Rating changed on new data." not in text
+    verdict.refresh_from_db()
+    return verdict, correction
+
+
+def test_a_retraction_keeps_the_earlier_corrections_on_the_claim_page(client, corrected_then_retracted):
+    verdict, correction = corrected_then_retracted
+    retraction = verdict.corrections.get(kind=Correction.Kind.RETRACTION)
+    response = client.get("/claims/later-withdrawn/")
+    text = text_of(response)
+    published, retracted = (d.strftime("%-d %B %Y") for d in (verdict.published_at, verdict.retracted_at))
+    assert (
+        f"History of this verdict {published} Published after review by a second editor. "
+        f"{correction.created_at:%-d %B %Y} · Rating change Rating: False → changed to Rating: Half true "
+        f"Rating changed on new data. {retracted} · Retraction The data set was fabricated. Spotted a mistake?"
+    ) in text
+    body = response.content.decode()
+    assert f'id="correction-{correction.pk}"' in body
+    assert f'id="correction-{retraction.pk}"' in body
+    # Still not the withdrawn verdict itself: its conclusion, analysis and evidence stay off the page.
+    assert "The statement is not accurate." not in text
+    assert "The evidence shows otherwise." not in text
+    assert "Shows the figure." not in text
+
+
+def test_corrections_log_keeps_a_retracted_verdicts_earlier_corrections(client, corrected_then_retracted):
+    verdict, correction = corrected_then_retracted
+    who, day = verdict.claim.claimant.name, f"{correction.created_at:%-d %B %Y}"
+    assert (
+        f"{day} · Retraction Later withdrawn — {who} The data set was fabricated. "
+        f"{day} · Rating change Later withdrawn — {who} Rating: False → changed to Rating: Half true "
+        "Rating changed on new data."
+    ) in text_of(client.get("/corrections/"))
 
 
 def test_featured_topic_without_published_claims_is_not_on_the_home_page(client):
