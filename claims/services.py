@@ -624,7 +624,7 @@ def change_approve(*, change, by, revision):
     shown): the rows take the proposed content, a public correction records it, partners see the
     claim as changed. Refused if the published fact-check changed since the proposal."""
     locked = PendingChange.objects.select_for_update().get(pk=change.pk)
-    verdict = Verdict.objects.select_for_update().select_related("rating").get(claim_id=locked.claim_id)
+    verdict = Verdict.objects.select_for_update(of=("self",)).select_related("rating").get(claim_id=locked.claim_id)
     claim = Claim.objects.select_for_update().get(pk=locked.claim_id)
     _check_approve(locked, by)
     if revision != locked.unit_hash:

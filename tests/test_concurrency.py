@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from claims import services
-from claims.models import Correction, Rating, Verdict
+from claims.models import PendingChange, Rating, Verdict
 from tests.factories import UserFactory, make_verdict
 
 pytestmark = [
@@ -53,8 +53,16 @@ def test_a_double_click_on_publish_publishes_once():
     version_before = services.content_version_current()
     outcomes = _race(
         services.verdict_publish,
-        {"verdict": Verdict.objects.get(pk=verdict.pk), "by": reviewer},
-        {"verdict": Verdict.objects.get(pk=verdict.pk), "by": reviewer},
+        {
+            "verdict": Verdict.objects.get(pk=verdict.pk),
+            "by": reviewer,
+            "revision": services.claim_revision(verdict.claim),
+        },
+        {
+            "verdict": Verdict.objects.get(pk=verdict.pk),
+            "by": reviewer,
+            "revision": services.claim_revision(verdict.claim),
+        },
     )
     published = [o for o in outcomes if isinstance(o, Verdict)]
     refused = [o for o in outcomes if isinstance(o, services.WorkflowError)]
@@ -66,35 +74,40 @@ def test_a_double_click_on_publish_publishes_once():
     assert verdict.history.filter(status=Verdict.Status.PUBLISHED).count() == 1
 
 
-def test_two_simultaneous_corrections_of_the_same_version_keep_the_first_and_refuse_the_second():
+def test_two_simultaneous_proposals_keep_the_first_and_refuse_the_second():
     verdict = make_verdict(slug="two-correctors")
     first, second = (UserFactory(username=name, group="Reviewers") for name in ("first-fixer", "second-fixer"))
-    loaded_version = verdict.version
     outcomes = _race(
         services.verdict_correct,
-        {
-            "verdict": Verdict.objects.get(pk=verdict.pk),
-            "by": first,
-            "note": "First fix.",
-            "conclusion": "First conclusion.",
-            "expected_version": loaded_version,
-        },
+        {"verdict": Verdict.objects.get(pk=verdict.pk), "by": first, "note": "First fix.", "conclusion": "First."},
         {
             "verdict": Verdict.objects.get(pk=verdict.pk),
             "by": second,
             "note": "Second fix.",
             "rating": Rating.objects.get(slug="mostly-false"),
-            "expected_version": loaded_version,
         },
     )
-    done = [o for o in outcomes if isinstance(o, Correction)]
-    conflicts = [o for o in outcomes if isinstance(o, services.EditConflict)]
-    assert (len(done), len(conflicts)) == (1, 1), outcomes
-    assert "Someone else changed this verdict while you were editing it." in conflicts[0].messages[0]
+    done = [o for o in outcomes if isinstance(o, PendingChange)]
+    refused = [o for o in outcomes if isinstance(o, services.WorkflowError)]
+    assert (len(done), len(refused)) == (1, 1), outcomes
+    assert "already waiting for review" in refused[0].messages[0]
+    assert list(PendingChange.objects.values_list("note", flat=True)) == [done[0].note]
     verdict.refresh_from_db()
-    assert verdict.version == loaded_version + 1
-    assert list(verdict.corrections.values_list("note", flat=True)) == [done[0].note]
-    if done[0].note == "First fix.":
-        assert (verdict.conclusion, verdict.rating.slug) == ("First conclusion.", "false")
-    else:
-        assert (verdict.conclusion, verdict.rating.slug) == ("The statement is not accurate.", "mostly-false")
+    assert (verdict.conclusion, verdict.rating.slug) == ("The statement is not accurate.", "false")
+
+
+def test_two_reviewers_approving_one_change_at_once_publish_it_once():
+    verdict = make_verdict(slug="two-approvers")
+    proposer = UserFactory(username="proposer", group="Editors")
+    change = services.verdict_correct(verdict=verdict, by=proposer, note="Fix.", conclusion="Fixed.")
+    first, second = (UserFactory(username=name, group="Reviewers") for name in ("approver-1", "approver-2"))
+    outcomes = _race(
+        services.change_approve,
+        {"change": change, "by": first, "revision": change.unit_hash},
+        {"change": change, "by": second, "revision": change.unit_hash},
+    )
+    approved = [o for o in outcomes if isinstance(o, PendingChange)]
+    refused = [o for o in outcomes if isinstance(o, services.WorkflowError)]
+    assert (len(approved), len(refused)) == (1, 1), outcomes
+    assert verdict.corrections.count() == 1
+    assert Verdict.objects.get(pk=verdict.pk).conclusion == "Fixed."
