@@ -18,6 +18,7 @@ from tests.factories import (
     EvidenceFactory,
     SourceFactory,
     TopicFactory,
+    correct,
     make_verdict,
 )
 
@@ -110,7 +111,7 @@ def test_home_counts_follow_each_publish_despite_their_cache(client, reviewer):
     text = text_of(client.get("/"))
     assert "False 1 check" in text
     assert "Ceasefire talks 1 check" in text
-    services.verdict_publish(verdict=second, by=reviewer)
+    services.verdict_publish(verdict=second, by=reviewer, revision=services.claim_revision(second.claim))
     text = text_of(client.get("/"))
     assert "False 2 checks" in text
     assert "Based on 2 published checks." in text
@@ -355,7 +356,7 @@ def full_claim(putin, reviewer):
     source.archive_url = "https://archive.example/abc"
     source.capture("The captured article text.", at=datetime.datetime(2024, 6, 15, 9, 30, tzinfo=datetime.UTC))
     source.save()
-    services.verdict_correct(
+    correct(
         verdict=verdict,
         by=reviewer,
         note="The offer had conditions.",
@@ -426,7 +427,7 @@ def test_related_claims_follow_each_publish_despite_their_cache(client, full_cla
     assert "Related fact-checks" not in text_of(client.get("/claims/talks/"))
     waiting = make_verdict(Verdict.Status.IN_REVIEW, slug="later", title="Later by Putin", claimant=full_claim.claimant)
     assert "Later by Putin" not in text_of(client.get("/claims/talks/"))
-    services.verdict_publish(verdict=waiting, by=reviewer)
+    services.verdict_publish(verdict=waiting, by=reviewer, revision=services.claim_revision(waiting.claim))
     text = text_of(client.get("/claims/talks/"))
     assert "Related fact-checks" in text
     assert "Later by Putin" in text
@@ -438,9 +439,7 @@ def test_claim_page_answers_conditional_gets_and_sends_cdn_headers(client, full_
     etag, modified = response["ETag"], response["Last-Modified"]
     assert client.get("/claims/talks/", HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert client.get("/claims/talks/", HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
-    services.verdict_correct(
-        verdict=full_claim.verdict, by=reviewer, note="Clarified the wording.", kind="clarification"
-    )
+    correct(verdict=full_claim.verdict, by=reviewer, note="Clarified the wording.", kind="clarification")
     changed = client.get("/claims/talks/", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
@@ -535,7 +534,7 @@ def test_hostile_text_is_escaped_in_every_field_shown(client, reviewer):
     source.save()
     verdict.evidence.update(note=f"Note {HOSTILE}")
     verdict.claim.appearances.update(quote=f"Quote {HOSTILE}")
-    services.verdict_correct(verdict=verdict, by=reviewer, note=f"Correction {HOSTILE}")
+    correct(verdict=verdict, by=reviewer, note=f"Correction {HOSTILE}")
     for url in (
         "/",
         "/claims/",
@@ -647,9 +646,9 @@ def test_ratings_page_is_generated_from_rating_rows(client, django_assert_num_qu
 
 def test_corrections_log_lists_public_corrections_newest_first(client, reviewer, django_assert_num_queries):
     first = make_verdict(slug="one", title="First corrected", reviewer=reviewer)
-    services.verdict_correct(verdict=first, by=reviewer, note="First note.")
+    correct(verdict=first, by=reviewer, note="First note.")
     second = make_verdict(slug="two", title="Second corrected", reviewer=reviewer)
-    services.verdict_correct(verdict=second, by=reviewer, note="Second note.", rating=Rating.objects.get(slug="true"))
+    correct(verdict=second, by=reviewer, note="Second note.", rating=Rating.objects.get(slug="true"))
     make_verdict(Verdict.Status.RETRACTED, slug="three", title="Retracted one", reviewer=reviewer)
     with django_assert_num_queries(2):
         response = client.get("/corrections/")
@@ -659,7 +658,7 @@ def test_corrections_log_lists_public_corrections_newest_first(client, reviewer,
     assert "Rating: False → changed to Rating: True Second note." in text
     assert "Retraction Retracted one" in text
     for i in range(20):
-        services.verdict_correct(verdict=first, by=reviewer, note=f"More {i}.")
+        correct(verdict=first, by=reviewer, note=f"More {i}.")
     with django_assert_num_queries(2):
         client.get("/corrections/")
 
