@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -651,6 +652,14 @@ class CorrectionInline(admin.TabularInline):
         return False
 
 
+class ReinstateForm(forms.Form):
+    note = forms.CharField(
+        label=_("Public note"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Why the verdict comes back; readers see it in the record of corrections."),
+    )
+
+
 class VerdictForm(PublicChangeFields, VersionedForm):
     class Meta:
         model = Verdict
@@ -798,9 +807,39 @@ class VerdictAdmin(NoDeletePublicMixin, UnitAdminMixin, SimpleHistoryAdmin):
                 WORKFLOW_BUTTONS[name][:3] for name in WORKFLOW_BUTTONS if allowed.get(name, "no") is None
             ]
             context["workflow_hint"] = self._workflow_hint(obj, allowed)
+            if allowed["propose_reinstatement"] is None:
+                context["reinstate_url"] = reverse("admin:claims_verdict_reinstate", args=[obj.pk])
         # One verdict per claim, written from the claim's page: "add another" leads nowhere useful.
         context["show_save_and_add_another"] = False
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.reinstate_view)
+        return [path("<path:object_id>/reinstate/", view, name="claims_verdict_reinstate"), *super().get_urls()]
+
+    def reinstate_view(self, request, object_id):
+        """Propose bringing a retracted verdict back, with the note readers will see."""
+        verdict = self.get_object(request, unquote(object_id)) if _valid_pk(Verdict, object_id) else None
+        if verdict is None or not self.has_view_permission(request, verdict):
+            raise Http404
+        form = ReinstateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                change = services.verdict_reinstate(verdict=verdict, note=form.cleaned_data["note"], by=request.user)
+            except ValidationError as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                self.message_user(request, _("The reinstatement is waiting for a second person's review."))
+                return HttpResponseRedirect(reverse("admin:claims_pendingchange_change", args=[change.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Propose reinstating “%(claim)s”") % {"claim": verdict.claim},
+            "opts": self.opts,
+            "original": verdict,
+            "form": form,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/claims/verdict/reinstate.html", context)
 
     def _workflow_hint(self, verdict, allowed):
         if verdict.status == Verdict.Status.DRAFT:

@@ -401,3 +401,24 @@ def test_appearance_dates_and_first_flags_survive_a_proposal_round_trip(reviewer
     )
     services.change_approve(change=change, by=second_reviewer, revision=change.unit_hash)
     assert list(verdict.claim.appearances.filter(is_first=True).values_list("pk", flat=True)) == [later.pk]
+
+
+def test_reinstating_from_the_admin_is_a_proposal_a_second_reviewer_approves(client, reviewer, second_reviewer):
+    verdict = make_verdict(Verdict.Status.RETRACTED, reviewer=reviewer)
+    client.force_login(reviewer)
+    page = client.get(_change_url(verdict))
+    assertContains(page, f'href="/admin/claims/verdict/{verdict.pk}/reinstate/"')
+    url = f"/admin/claims/verdict/{verdict.pk}/reinstate/"
+    assertContains(client.post(url, {"note": ""}), "This field is required.")
+    response = client.post(url, {"note": "The document was genuine."})
+    change = PendingChange.objects.get()
+    assert response["Location"] == f"/admin/claims/pendingchange/{change.pk}/change/"
+    assert (change.kind, Verdict.objects.get(pk=verdict.pk).status) == ("reinstatement", "retracted")
+    assertContains(client.post(url, {"note": "Again."}), "already waiting for review")
+    client.force_login(second_reviewer)
+    client.post(
+        f"/admin/claims/pendingchange/{change.pk}/change/",
+        {"_approve": "x", "_revision": change.unit_hash, "decision_note": ""},
+    )
+    assert Verdict.objects.get(pk=verdict.pk).status == "published"
+    assert client.get("/admin/claims/verdict/abc/reinstate/").status_code == 404
