@@ -947,7 +947,7 @@ class PendingChangeAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
             names = revisions.Names(current, obj.unit)
             context.update(
                 {
-                    "change": obj,
+                    "proposal": obj,
                     "change_rows": [
                         (label, revisions.shown(before), revisions.shown(after))
                         for label, before, after in revisions.diff(current, obj.unit, names)

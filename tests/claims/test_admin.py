@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from claims import services
 from claims.models import APIKey, Appearance, Claim, Claimant, Correction, Evidence, PendingChange, Rating, Verdict
 from tests.factories import (
     AppearanceFactory,
@@ -87,6 +88,7 @@ def _populate(rows, editor, reviewer):
         "topic": TopicFactory(name="Budget"),
         "rating": Rating.objects.get(slug="false"),
         "correction": published.corrections.first(),
+        "change": services.verdict_correct(verdict=published, by=editor, note="Pending.", conclusion="Pending."),
         "apikey": APIKey.objects.get(name="Partner 0"),
     }
 
@@ -115,6 +117,8 @@ ADMIN_PAGES = [
     ("reviewer", "/admin/claims/rating/{rating.pk}/change/", "Change rating", 9),
     ("editor", "/admin/claims/correction/", "The published claim", 9),
     ("editor", "/admin/claims/correction/{correction.pk}/change/", "View correction", 9),
+    ("reviewer", "/admin/claims/pendingchange/", "The published claim", 7),
+    ("reviewer", "/admin/claims/pendingchange/{change.pk}/change/", "What this change would publish", 18),
     ("reviewer", "/admin/claims/apikey/", "Partner 0", 7),
     ("reviewer", "/admin/claims/apikey/add/", "Add API key", 5),
     ("reviewer", "/admin/claims/apikey/{apikey.pk}/change/", "Change API key", 6),
