@@ -96,7 +96,30 @@ def _valid_pk(model, object_id):
     return True
 
 
-class ServiceAdminMixin:
+class NotFoundMixin:
+    """Every admin URL with an id that cannot exist answers 404 (Django redirects to the index with a
+    message, and simple_history's pages raised a 500 for a non-numeric id)."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None and not _valid_pk(self.model, object_id):
+            raise Http404
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not _valid_pk(self.model, object_id):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if not _valid_pk(self.model, object_id):
+            raise Http404
+        return super().delete_view(request, object_id, extra_context)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+
+class ServiceAdminMixin(NotFoundMixin):
     """Saves go through the services. A refusal during the save (an edit conflict, a rule) rolls the
     whole save back and re-renders the same form with the person's input and the reason; after an
     edit conflict the form carries the newer version, so saving again keeps their text on purpose.
@@ -110,23 +133,10 @@ class ServiceAdminMixin:
             raise Http404
         return self._saving(request, object_id, super().changeform_view, object_id, form_url, extra_context)
 
-    def history_view(self, request, object_id, extra_context=None):
-        if not _valid_pk(self.model, object_id):
-            raise Http404
-        return super().history_view(request, object_id, extra_context)
-
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if not _valid_pk(self.model, object_id) or not str(version_id).isdigit():
             raise Http404
         return self._saving(request, object_id, super().history_form_view, object_id, version_id, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        if not _valid_pk(self.model, object_id):
-            raise Http404
-        return super().delete_view(request, object_id, extra_context)
-
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        raise Http404
 
     def changelist_view(self, request, extra_context=None):
         try:
@@ -964,7 +974,7 @@ class PendingChangeAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(NotFoundMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "verdict", "old_rating", "new_rating", "created_by"]
     list_select_related = ["verdict__claim", "old_rating", "new_rating", "created_by"]
     list_filter = ["kind", "created_at"]
@@ -995,7 +1005,7 @@ class CorrectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(APIKey)
-class APIKeyAdmin(admin.ModelAdmin):
+class APIKeyAdmin(NotFoundMixin, admin.ModelAdmin):
     list_display = ["name", "prefix", "contact_email", "created_at", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix", "contact_email"]

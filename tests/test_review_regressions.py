@@ -140,6 +140,9 @@ def form_data_of(response):
         "/admin/claims/claimant/abc/history/",
         "/admin/claims/pendingchange/x/change/",
         "/admin/claims/verdict/99999/change/",
+        "/admin/claims/correction/abc/change/",
+        "/admin/claims/apikey/abc/change/",
+        "/admin/claims/correction/99999/change/",
     ],
 )
 def test_admin_urls_with_a_bad_id_answer_404(reviewer_client, url):
