@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from claims.models import Rating
-from tests.factories import make_verdict
+from tests.factories import UserFactory, make_verdict
 
 # Playwright's sync API runs an event loop in this thread; the live server's database calls are
 # still plain synchronous Django in another thread.
@@ -91,7 +91,8 @@ def site(live_server, settings, _serialized_db):
         if not Rating.objects.exists():
             connection.creation.deserialize_db_from_string(_serialized_db)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("loadseeds", verbosity=0)
+    seed_reviewer = UserFactory(username="browser-seed-reviewer", group="Reviewers")
+    call_command("loadseeds", "--reviewer", seed_reviewer.username, verbosity=0)
     make_verdict(
         slug="grain-exports",
         title="Grain exports doubled last year",
