@@ -6,8 +6,14 @@ own transaction: a change makes every older entry invalid at commit, so nothing 
 hand and no stale verdict is served. Where the current version is read: see lookup().
 
 What is cached: anonymous GET responses with status 200 that set no cookie and are not marked
-private or no-store. The key is the host, full path with query string and the request's Accept,
-Accept-Language and Accept-Encoding headers.
+private or no-store. The key is the host, the path, the query string in canonical form (its
+parameters sorted by name) and the request's Accept, Accept-Language and Accept-Encoding headers.
+
+Bounded, so that nobody can fill the cache with made-up URLs: a query string with a parameter that
+no public page or API endpoint reads (CACHEABLE_PARAMS), or with a parameter twice, is answered
+uncached; and at most PUBLIC_CACHE_MAX_VARIANTS query strings are stored per path and content
+version (the rest are answered uncached). Redis itself needs a memory limit and an eviction policy
+(README, "Deploying"; /readyz warns when it has none).
 
 What bypasses it:
 - requests with a session or messages cookie (staff and logged-in readers): cached pages are only
@@ -26,6 +32,7 @@ browser or partner revalidates each time and gets 304 Not Modified while nothing
 """
 
 import hashlib
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -37,6 +44,16 @@ from django.utils.http import parse_etags
 from claims.models import ContentVersion
 from claims.services import VERSION_CACHE_KEY, VERSION_CACHE_SECONDS
 
+# Every query parameter that a public page or API endpoint reads; any other makes a request uncacheable.
+CACHEABLE_PARAMS = frozenset(
+    {
+        # the readers' pages
+        "q", "rating", "claimant", "topic", "kind", "language", "date_from", "date_to", "sort", "page",
+        # the API
+        "cursor", "page_size", "ordering", "made_after", "made_before", "published_after", "published_before",
+        "updated_since", "since", "text", "limit", "format",
+    }
+)  # fmt: skip
 VARY_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ACCEPT_ENCODING")
 CREDENTIAL_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_X_API_KEY")
 # Headers that describe the body; the rest (security headers, CSP) are set again by outer
@@ -59,22 +76,38 @@ def content_version():
 class PublicCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.cache = caches["default"]
         self.excluded = ("/admin/",)
         bypass = getattr(settings, "PUBLIC_CACHE_BYPASS_HEADER", "")
         self.bypass_header = "HTTP_" + bypass.upper().replace("-", "_") if bypass else ""
 
     def __call__(self, request):
-        if not self.applies(request):
+        query = canonical_query(request)
+        if query is None or not self.applies(request):
             return self.get_response(request)
-        key = self.key(request)
+        key = self.key(request, query)
         version, entry = self.lookup(key)
         if entry is None or entry[0] != version:
             response = self.get_response(request)
-            if not self.storable(response):
+            if not self.storable(response) or not self.room_for(request.path, version, query):
                 return response
             entry = self.store(key, response, version)
         return self.respond(request, entry)
+
+    def room_for(self, path, version, query):
+        """Whether one more query string of `path` may be stored under this version (the bare path
+        always may)."""
+        if not query:
+            return True
+        from claims.api.throttling import count_request  # the same atomic counters as rate limits
+
+        digest = hashlib.blake2b(path.encode(), digest_size=12).hexdigest()
+        rate = f"{settings.PUBLIC_CACHE_MAX_VARIANTS}/hour"
+        return count_request(f"variants:{version}:{digest}", rate).allowed
+
+    @property
+    def cache(self):
+        # Looked up per request (a dictionary read), not kept: the backend can be reconfigured.
+        return caches["default"]
 
     def lookup(self, key):
         """(current content version, cached entry or None).
@@ -105,9 +138,9 @@ class PublicCacheMiddleware:
             return False
         return not (self.bypass_header and request.META.get(self.bypass_header))
 
-    def key(self, request):
+    def key(self, request, query):
         varying = "\n".join(request.META.get(header, "") for header in VARY_HEADERS)
-        raw = f"{request.get_host()}\n{request.get_full_path()}\n{varying}"
+        raw = f"{request.get_host()}\n{request.path}?{query}\n{varying}"
         return f"page:{hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()}"
 
     def storable(self, response):
@@ -139,3 +172,19 @@ class PublicCacheMiddleware:
         if response.status_code == 304:
             del response["Content-Type"]
         return response
+
+
+def canonical_query(request):
+    """The query string with its parameters sorted by name, or None when the request must not be
+    cached: a parameter no public URL reads, or one given twice."""
+    raw = request.META.get("QUERY_STRING", "")
+    if not raw:
+        return ""
+    try:
+        pairs = parse_qsl(raw, keep_blank_values=True, max_num_fields=len(CACHEABLE_PARAMS))
+    except ValueError:  # more fields than any public URL takes
+        return None
+    names = [name for name, _value in pairs]
+    if len(set(names)) != len(names) or not CACHEABLE_PARAMS.issuperset(names):
+        return None
+    return urlencode(sorted(pairs))

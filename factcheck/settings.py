@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.env import env_bool, env_database, env_int, env_list, env_str
+from factcheck.env import env_bool, env_database, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "factcheck.middleware.DatabaseOutageMiddleware",
     "factcheck.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous API calls are counted before the page cache, so cached answers count too.
+    "claims.api.throttling.AnonymousRateLimitMiddleware",
     # Before sessions and auth: a hit skips them (factcheck/cache.py says what is cached).
     "factcheck.cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,15 +131,32 @@ STORAGES = {
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
+# The cache is optional (factcheck/cache_backend.py): a Redis that does not answer within this many
+# seconds counts as down, and pages are served uncached until it is back.
+CACHE_TIMEOUT = env_float("CACHE_TIMEOUT", 0.25, minimum=0.01)
+# The process-local cache: rate-limit counters while the shared cache is down.
+_LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "factcheck-local"}
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "factcheck.cache_backend.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "factcheck.cache_backend.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": CACHE_TIMEOUT, "socket_timeout": CACHE_TIMEOUT},
+        },
+        "local": _LOCAL_CACHE,
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "factcheck"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "factcheck"},
+        "local": _LOCAL_CACHE,
+    }
 
 # The site-wide cache of public pages and API GETs (factcheck/cache.py), keyed on the content
 # version. The test suite turns it off (tests/testenv.py) except in tests/test_cache.py.
 PUBLIC_CACHE = env_bool("PUBLIC_CACHE", default=True)
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600, minimum=1)
+# At most this many query strings per path are cached per content version and hour (factcheck/cache.py).
+PUBLIC_CACHE_MAX_VARIANTS = env_int("PUBLIC_CACHE_MAX_VARIANTS", 2000, minimum=1)
 
 # The fact-checking organisation, as named in ClaimReview markup and on the pages.
 SITE_NAME = env_str("SITE_NAME", "Factcheck Desk")
@@ -177,6 +196,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
+# How many processes share the API limits: while the shared cache is down each counts on its own,
+# against this share of each limit (claims/api/throttling.py). Set it to the number of web processes.
+API_THROTTLE_LOCAL_SHARE = env_int("API_THROTTLE_LOCAL_SHARE", env_int("WEB_CONCURRENCY", 1, minimum=1), minimum=1)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Factcheck Desk partner API",
     "DESCRIPTION": "Published fact-check verdicts, ClaimReview feed, incremental sync and claim matching.",
@@ -196,7 +219,9 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # One line per interval for a database outage, not a traceback per request (factcheck/logfilters.py).
+    "filters": {"outage": {"()": "factcheck.logfilters.OutageOncePerInterval"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["outage"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 

@@ -1,7 +1,7 @@
 """The cast: an editor, a reviewer, a reader (logged in, no staff rights) and anonymous."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from tests.factories import UserFactory
 
@@ -14,9 +14,12 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    # Every cache, the process-local one of the rate-limit counters included.
+    for name in ("default", "local"):
+        caches[name].clear()
     yield
-    cache.clear()
+    for name in ("default", "local"):
+        caches[name].clear()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 
 from claims import services
 from claims.models import Claim, Verdict
-from factcheck.cache import PublicCacheMiddleware
+from factcheck.cache import PublicCacheMiddleware, canonical_query
 from tests.factories import correct, make_verdict
 
 LIST = "/api/v1/claims/"
@@ -29,7 +29,7 @@ def slugs(response):
 
 def cache_key(path, **headers):
     request = RequestFactory().get(path, **headers)
-    return PublicCacheMiddleware(lambda r: None).key(request)
+    return PublicCacheMiddleware(lambda r: None).key(request, canonical_query(request))
 
 
 def test_second_request_is_served_from_the_cache_with_one_query(client, published, django_assert_num_queries):
