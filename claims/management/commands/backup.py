@@ -3,20 +3,26 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-# Rebuilt by `migrate` in the database restored into; sessions are not worth keeping.
-JSON_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+# A JSON backup holds every table but these. Content types and permissions are rebuilt by `migrate`
+# in the database restored into (the backup refers to them by natural key, e.g. in the admin log).
+JSON_EXCLUDE = ["contenttypes", "auth.permission", "sessions"]
+# Neither format keeps sessions: a session key signs its holder in without the password or the
+# two-factor code, so a stolen backup must not carry live ones. After a restore everyone signs in again.
+SESSION_TABLE = Session._meta.db_table
 
 
 class Command(BaseCommand):
     help = (
         "Back up the whole database to a file: pg_dump's custom format on PostgreSQL, a JSON fixture "
-        "(dumpdata) otherwise or with --format json. The file holds password hashes and TOTP secrets: "
-        "store it as carefully as the database. Restore with `manage.py restore FILE`."
+        "(dumpdata) otherwise or with --format json. Every table is kept (the admin log, sign-in records, "
+        "history included) except sessions: everyone signs in again after a restore. The file holds password "
+        "hashes and TOTP secrets: store it as carefully as the database. Restore with `manage.py restore FILE`."
     )
 
     def add_arguments(self, parser):
@@ -43,6 +49,7 @@ class Command(BaseCommand):
                 "dumpdata",
                 database=database,
                 natural_foreign=True,
+                use_base_manager=True,  # every row, whatever a model's default manager would filter
                 exclude=JSON_EXCLUDE,
                 output=str(target),
                 verbosity=0,
@@ -75,4 +82,14 @@ def run_pg_tool(tool, arguments, settings_dict):
 
 
 def pg_dump(settings_dict, target):
-    run_pg_tool("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", f"--file={target}"], settings_dict)
+    run_pg_tool(
+        "pg_dump",
+        [
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            f"--exclude-table-data={SESSION_TABLE}",
+            f"--file={target}",
+        ],
+        settings_dict,
+    )

@@ -16,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Restore a backup made by `manage.py backup`. A pg_dump file replaces everything in the "
         "PostgreSQL database; a JSON backup is loaded into a migrated database that has no claims, "
-        "verdicts or sources yet (this command runs the migrations first)."
+        "verdicts or sources yet (this command runs the migrations first). Backups hold no sessions: "
+        "everyone signs in again."
     )
 
     def add_arguments(self, parser):
