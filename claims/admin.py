@@ -670,7 +670,25 @@ class ReinstateForm(forms.Form):
     )
 
 
-class VerdictForm(PublicChangeFields, VersionedForm):
+class ReviewFields(forms.Form):
+    """What a reviewer adds when sending a verdict back or scheduling it."""
+
+    send_back_comment = forms.CharField(
+        label=_("Why it goes back"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed to send it back: its author reads this on their desk."),
+    )
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        help_text=_("For “Save and schedule”: the revision you approve goes public then (site time zone)."),
+    )
+
+
+class VerdictForm(ReviewFields, PublicChangeFields, VersionedForm):
     class Meta:
         model = Verdict
         fields = ["claim", "rating", "conclusion", "analysis"]
@@ -680,7 +698,15 @@ class VerdictForm(PublicChangeFields, VersionedForm):
         }
 
 
-# (POST name, service, label, css class, message when done) of each workflow button.
+def _publish_at(request):
+    """The "Publish at" time of the form, aware in the site's time zone; None when empty."""
+    try:
+        return ReviewFields.base_fields["publish_at"].clean(request.POST.get("publish_at", ""))
+    except ValidationError as exc:
+        raise services.WorkflowError({"publish_at": exc.messages}) from exc
+
+
+# (POST name, label, css class, message when done) of each workflow button.
 WORKFLOW_BUTTONS = {
     "submit": (
         "_submit_review",
@@ -689,6 +715,8 @@ WORKFLOW_BUTTONS = {
         _("Submitted for review. A reviewer can now publish it."),
     ),
     "publish": ("_publish", _("Save and publish"), "default", _("Published. It is now on the public site.")),
+    "schedule": ("_schedule", _("Save and schedule"), "", _("Scheduled: it goes public at the time you chose.")),
+    "unschedule": ("_unschedule", _("Cancel the schedule"), "", _("The scheduled publication is cancelled.")),
     "return_to_draft": ("_return_draft", _("Send back to draft"), "", _("Sent back to draft.")),
     "retract": ("_retract", _("Retract"), "danger", ""),
 }
@@ -714,6 +742,11 @@ class VerdictAdmin(NoDeletePublicMixin, UnitAdminMixin, SimpleHistoryAdmin):
         "published_at",
         "retracted_at",
         "retraction_note",
+        "returned_at",
+        "returned_by",
+        "return_comment",
+        "scheduled_at",
+        "scheduled_by",
         "public_link",
     ]
     # No bulk "Publish": a reviewer publishes the exact revision their verdict page showed them.
@@ -727,8 +760,16 @@ class VerdictAdmin(NoDeletePublicMixin, UnitAdminMixin, SimpleHistoryAdmin):
         workflow = ["status", "author", "last_edited_by", "reviewer", "submitted_at", "published_at", "public_link"]
         if obj and obj.status == Verdict.Status.RETRACTED:
             workflow += ["retracted_at", "retraction_note"]
+        if obj and obj.returned_at and obj.status == Verdict.Status.DRAFT:
+            workflow += ["returned_at", "returned_by", "return_comment"]
+        if obj and obj.scheduled_at:
+            workflow += ["scheduled_at", "scheduled_by"]
+        review = []
+        if obj and obj.status == Verdict.Status.IN_REVIEW and services.can_publish(request.user):
+            review = [(_("Review"), {"fields": ["send_back_comment", "publish_at"]})]
         return [
             (None, {"fields": ["claim", "rating", "conclusion", "analysis", "expected_version"]}),
+            *review,
             *self.public_change_fields(request, obj),
             (_("Workflow"), {"fields": workflow}),
         ]
@@ -789,12 +830,17 @@ class VerdictAdmin(NoDeletePublicMixin, UnitAdminMixin, SimpleHistoryAdmin):
         services.verdict_save(verdict=obj, by=request.user, expected_version=form.cleaned_data.get("expected_version"))
 
     def after_save(self, request, obj):
+        revision = request.POST.get("_revision", "")
         actions = {
             "submit": lambda: services.verdict_submit_for_review(verdict=obj, by=request.user),
-            "return_to_draft": lambda: services.verdict_return_to_draft(verdict=obj, by=request.user),
-            "publish": lambda: services.verdict_publish(
-                verdict=obj, by=request.user, revision=request.POST.get("_revision", "")
+            "return_to_draft": lambda: services.verdict_return_to_draft(
+                verdict=obj, by=request.user, comment=request.POST.get("send_back_comment", "")
             ),
+            "publish": lambda: services.verdict_publish(verdict=obj, by=request.user, revision=revision),
+            "schedule": lambda: services.verdict_schedule(
+                verdict=obj, by=request.user, revision=revision, at=_publish_at(request)
+            ),
+            "unschedule": lambda: services.verdict_unschedule(verdict=obj, by=request.user),
         }
         for name, action in actions.items():
             button, _label, _css, done = WORKFLOW_BUTTONS[name]

@@ -301,6 +301,30 @@ class Verdict(CleanTextModel, models.Model):
         editable=False,
     )
     submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True, editable=False)
+    returned_at = models.DateTimeField(_("sent back"), null=True, blank=True, editable=False)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("sent back by"),
+    )
+    return_comment = models.TextField(_("why it was sent back"), blank=True, editable=False)
+    # Scheduled publication: the revision a reviewer approved, to go public at scheduled_at (a task
+    # of the queue publishes it then, only if that revision is still the current one).
+    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True, editable=False)
+    scheduled_revision = models.CharField(max_length=64, blank=True, editable=False)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("scheduled by"),
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False, db_index=True)
     retracted_at = models.DateTimeField(_("retracted"), null=True, blank=True, editable=False)
     retraction_note = models.TextField(_("retraction note"), blank=True, editable=False)
@@ -332,6 +356,10 @@ class Verdict(CleanTextModel, models.Model):
                 condition=~Q(status__in=["published", "retracted"])
                 | (Q(reviewer__isnull=False) & ~Q(reviewer=F("author"))),
                 name="verdict_reviewer_not_author_when_published",
+            ),
+            models.CheckConstraint(
+                condition=Q(scheduled_at__isnull=True) | (Q(status="in_review") & ~Q(scheduled_revision="")),
+                name="verdict_scheduled_only_in_review_with_a_revision",
             ),
         ]
         indexes = [

@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims import revisions
+from claims import events, revisions
 from claims.models import (
     Claim,
     Claimant,
@@ -180,6 +180,10 @@ def unit_record_change(*, claim, by):
         if locked.revision_hash:
             locked.changers.add(by)
         Claim.objects.filter(pk=claim_id).update(revision_hash=now)
+        # A scheduled publication approved another revision: it no longer stands.
+        Verdict.objects.filter(claim_id=claim_id, scheduled_at__isnull=False).update(
+            scheduled_at=None, scheduled_revision="", scheduled_by=None
+        )
 
 
 def claim_revision(claim):
@@ -415,10 +419,19 @@ def _check_withdraw(change, by):
         raise WorkflowError(_("Only whoever proposed the change, or a reviewer, can withdraw it."))
 
 
+def _check_unschedule(verdict, by):
+    if not can_publish(by):
+        raise WorkflowError(_("Only a reviewer can cancel a scheduled publication."))
+    if verdict.scheduled_at is None:
+        raise WorkflowError(_("This verdict is not scheduled."))
+
+
 VERDICT_ACTIONS = {
     "submit": _check_submit,
     "return_to_draft": _check_return,
     "publish": _check_publish,
+    "schedule": _check_publish,
+    "unschedule": _check_unschedule,
     "retract": _check_retract,
     "propose_change": _check_propose,
     "propose_reinstatement": lambda v, by: _check_propose(v, by, Correction.Kind.REINSTATEMENT),
@@ -458,20 +471,104 @@ def verdict_submit_for_review(*, verdict, by):
     locked.status = Verdict.Status.IN_REVIEW
     locked.submitted_at = timezone.now()
     _finish(locked, fields=["status", "submitted_at"], current_version=locked.version)
+    events.send_after_commit(events.verdict_submitted, claim_id=locked.claim_id, verdict_id=locked.pk, by_id=by.pk)
     verdict.refresh_from_db()
     return verdict
 
 
 @transaction.atomic
-def verdict_return_to_draft(*, verdict, by):
-    """A reviewer (or the author) sends a verdict in review back to draft for more work."""
+def verdict_return_to_draft(*, verdict, by, comment=""):
+    """A reviewer sends a verdict in review back to draft, saying why (required: its author reads it
+    on the desk); its author may also take it back, without a comment."""
     locked = _lock_verdict(verdict)
     _check_return(locked, by)
+    comment = (comment or "").strip()
+    if not comment and by.pk != locked.author_id:
+        raise WorkflowError({"comment": _("Say what needs to change: the author reads this on their desk.")})
     locked.status = Verdict.Status.DRAFT
     locked.submitted_at = None
-    _finish(locked, fields=["status", "submitted_at"], current_version=locked.version)
+    locked.returned_at, locked.returned_by, locked.return_comment = timezone.now(), by, comment
+    _clear_schedule(locked)
+    fields = ["status", "submitted_at", "returned_at", "returned_by", "return_comment", *SCHEDULE_FIELDS]
+    _finish(locked, fields=fields, current_version=locked.version)
+    events.send_after_commit(
+        events.verdict_returned, claim_id=locked.claim_id, verdict_id=locked.pk, by_id=by.pk, comment=comment
+    )
     verdict.refresh_from_db()
     return verdict
+
+
+SCHEDULE_FIELDS = ["scheduled_at", "scheduled_revision", "scheduled_by"]
+
+
+def _clear_schedule(verdict):
+    verdict.scheduled_at, verdict.scheduled_revision, verdict.scheduled_by = None, "", None
+
+
+@transaction.atomic
+def verdict_schedule(*, verdict, by, revision, at):
+    """Approve the revision `revision` (the one the reviewer was shown) to go public at `at`. The
+    same rules as publishing now; the queue publishes it then through verdict_publish_scheduled(),
+    only if that revision is still the current one. Scheduling again reschedules."""
+    from claims import tasks  # the task module imports this one
+
+    locked = _lock_verdict(verdict)
+    claim = Claim.objects.select_for_update().get(pk=locked.claim_id)
+    _check_publish(locked, by)
+    _check_revision(claim.pk, revision, shown_what=_("it"))
+    missing = publication_requirements_missing(locked)
+    if missing:
+        raise WorkflowError([_("It cannot be scheduled yet:")] + missing)
+    if at is None or at <= timezone.now():
+        raise WorkflowError({"publish_at": _("Choose a time in the future (or publish it now).")})
+    locked.scheduled_at, locked.scheduled_revision, locked.scheduled_by = at, revision, by
+    _finish(locked, fields=SCHEDULE_FIELDS, current_version=locked.version)
+    # Queued inside the transaction: with the database backend the job exists exactly when the
+    # schedule does; a queue that cannot take it refuses the schedule, with a message.
+    try:
+        tasks.publish_scheduled.using(run_after=at).enqueue(locked.pk, at.isoformat())
+    except Exception as exc:
+        logger.exception("Could not queue the scheduled publication of verdict %s", locked.pk)
+        raise WorkflowError(
+            _("The task queue did not accept the schedule; publish it now or try again later.")
+        ) from exc
+    events.send_after_commit(events.verdict_scheduled, claim_id=claim.pk, verdict_id=locked.pk, by_id=by.pk, at=at)
+    verdict.refresh_from_db()
+    return verdict
+
+
+@transaction.atomic
+def verdict_unschedule(*, verdict, by):
+    """Cancel a scheduled publication; the verdict stays in review."""
+    locked = _lock_verdict(verdict)
+    if not can_publish(by):
+        raise WorkflowError(_("Only a reviewer can cancel a scheduled publication."))
+    if locked.scheduled_at is None:
+        raise WorkflowError(_("This verdict is not scheduled."))
+    _clear_schedule(locked)
+    _finish(locked, fields=SCHEDULE_FIELDS, current_version=locked.version)
+    verdict.refresh_from_db()
+    return verdict
+
+
+def verdict_publish_scheduled(*, verdict_id, at):
+    """Run by the queue at the scheduled time: publish the verdict as scheduled by its reviewer, if
+    the schedule still stands (not cancelled or moved) and the approved revision is still the
+    current one; otherwise drop the schedule and say why in the log. Returns the verdict or None."""
+    with transaction.atomic():
+        locked = Verdict.objects.select_for_update().filter(pk=verdict_id).first()
+        if locked is None or locked.scheduled_at is None or locked.scheduled_at.isoformat() != at:
+            return None  # cancelled or rescheduled: another job carries the new time
+        by, revision = locked.scheduled_by, locked.scheduled_revision
+    try:
+        return verdict_publish(verdict=locked, by=by, revision=revision)
+    except WorkflowError as exc:
+        with transaction.atomic():
+            Verdict.objects.filter(pk=verdict_id, scheduled_at=locked.scheduled_at).update(
+                scheduled_at=None, scheduled_revision="", scheduled_by=None
+            )
+        logger.warning("Scheduled publication of verdict %s dropped: %s", verdict_id, " ".join(exc.messages))
+        return None
 
 
 def _check_revision(claim_id, revision, *, shown_what):
@@ -504,9 +601,11 @@ def verdict_publish(*, verdict, by, revision):
     locked.status = Verdict.Status.PUBLISHED
     locked.reviewer = by
     locked.published_at = now
-    _finish(locked, fields=["status", "reviewer", "published_at"], current_version=locked.version)
+    _clear_schedule(locked)
+    _finish(locked, fields=["status", "reviewer", "published_at", *SCHEDULE_FIELDS], current_version=locked.version)
     _write_revision(claim, kind="publication", note="", approved_by=by, at=now, changers=[locked.author_id])
     content_version_bump()
+    events.send_after_commit(events.verdict_published, claim_id=claim.pk, verdict_id=locked.pk, by_id=by.pk)
     verdict.refresh_from_db()
     return verdict
 
@@ -553,6 +652,7 @@ def verdict_retract(*, verdict, note, by):
     )
     _finish(locked, fields=["status", "retracted_at", "retraction_note"], current_version=locked.version)
     content_version_bump()
+    events.send_after_commit(events.verdict_retracted, claim_id=locked.claim_id, verdict_id=locked.pk, by_id=by.pk)
     verdict.refresh_from_db()
     return verdict
 
@@ -607,7 +707,7 @@ def change_propose(*, claim, unit, note, by, kind=Correction.Kind.CORRECTION, ba
             _("This fact-check changed after you opened it. Reload the page and make your change again.")
         )
     _validate_unit(claim, unit)
-    return PendingChange.objects.create(
+    change = PendingChange.objects.create(
         claim_id=claim.pk,
         kind=_change_kind(current, unit, kind, unit["claim"]["kind"]),
         note=note.strip(),
@@ -616,6 +716,8 @@ def change_propose(*, claim, unit, note, by, kind=Correction.Kind.CORRECTION, ba
         base_hash=base,
         proposed_by=by,
     )
+    events.send_after_commit(events.change_proposed, claim_id=claim.pk, change_id=change.pk, by_id=by.pk)
+    return change
 
 
 @transaction.atomic
@@ -653,6 +755,9 @@ def change_approve(*, change, by, revision):
     locked.save()
     _write_revision(claim, kind=locked.kind, note=locked.note, approved_by=by, at=now, changers=[locked.proposed_by_id])
     content_version_bump()
+    events.send_after_commit(
+        events.change_approved, claim_id=claim.pk, change_id=locked.pk, by_id=by.pk, kind=locked.kind
+    )
     return locked
 
 

@@ -4,6 +4,7 @@ variables; README.md lists each one with its meaning."""
 import datetime
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from factcheck.env import env_bool, env_database, env_float, env_int, env_list, env_str
@@ -42,8 +43,11 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "sources",
     "claims",
+    "desk",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +154,22 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "factcheck"},
         "local": _LOCAL_CACHE,
     }
+
+# Background work (README "Background work"): Django's tasks API. "database" (default) keeps the queue
+# in PostgreSQL and runs `manage.py db_worker` on any number of machines; "rq" uses Redis through RQ
+# (high volume; `manage.py rqworker default`); "immediate" runs each task at once (the tests).
+TASK_BACKEND = env_str("TASK_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}; got {TASK_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
+if TASK_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": env_str("RQ_URL") or CACHE_URL or "redis://127.0.0.1:6379/0"}}
 
 # The site-wide cache of public pages and API GETs (factcheck/cache.py), keyed on the content
 # version. The test suite turns it off (tests/testenv.py) except in tests/test_cache.py.

@@ -12,3 +12,6 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 # Views are tested uncached (exact query counts, data written without the services); the cache has
 # its own tests in tests/test_cache.py, which turn it on.
 os.environ.setdefault("PUBLIC_CACHE", "0")
+# Background tasks run at once, in the request that queues them (tests of the worker and of
+# scheduled publishing switch to the database backend themselves).
+os.environ.setdefault("TASK_BACKEND", "immediate")

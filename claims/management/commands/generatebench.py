@@ -622,6 +622,8 @@ class Generator:
                 "published_at": published if public else None,
                 "retracted_at": published if status == Verdict.Status.RETRACTED else None,
                 "retraction_note": "The source was a forgery." if status == Verdict.Status.RETRACTED else "",
+                "return_comment": "",
+                "scheduled_revision": "",
                 "created_at": created,
                 "updated_at": published,
                 "version": 3 if public else 1,

@@ -1,0 +1,33 @@
+"""Editors and reviewers work the desk: assignments, internal comments and reader tips. (What each
+may do with them is decided by desk.services.)"""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+EDITORS = ["view_assignment", "add_assignment", "change_assignment", "view_comment", "add_comment",
+           "view_tip", "change_tip"]
+REVIEWERS = EDITORS + ["delete_tip"]
+
+
+def forwards(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in (("Editors", EDITORS), ("Reviewers", REVIEWERS)):
+        group = Group.objects.filter(name=name).first()
+        if group:
+            group.permissions.add(*Permission.objects.filter(content_type__app_label="desk", codename__in=codenames))
+
+
+def backwards(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    for group in apps.get_model("auth", "Group").objects.filter(name__in=["Editors", "Reviewers"]):
+        group.permissions.remove(*Permission.objects.filter(content_type__app_label="desk"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("desk", "0001_initial"), ("claims", "0008_pending_change_permissions")]
+    operations = [migrations.RunPython(forwards, backwards)]
