@@ -20,8 +20,10 @@ run: $(STAMP)
 	@echo "Demo accounts (development only):"
 	$(DEV_ENV) $(BIN)/python manage.py createdemousers
 	$(DEV_ENV) $(BIN)/python manage.py loadseeds --reviewer reviewer
-	@echo "Serving on http://127.0.0.1:8000/ — the admin is at http://127.0.0.1:8000/admin/"
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000/ — the admin is at http://127.0.0.1:8000/admin/ (and one task worker)"
+	$(DEV_ENV) sh -c '$(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; $(BIN)/python manage.py runserver 127.0.0.1:8000'
+
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -46,6 +46,15 @@ def readyz(request):
     if reason:
         body["reasons"] = {"cache": reason}
     warnings = _cache_warnings() if cache_state == "ok" else []
+    queue = _queue_status()
+    if queue is not None:
+        body["queue"] = queue
+        if queue["oldest_waiting_seconds"] > settings.TASK_QUEUE_MAX_WAIT:
+            body["status"] = "degraded"
+            warnings.append(
+                f"The oldest waiting background job has waited {queue['oldest_waiting_seconds']} s: "
+                "are the workers (manage.py db_worker) running?"
+            )
     if warnings:
         body["warnings"] = warnings
     return JsonResponse(body)
@@ -93,3 +102,25 @@ def _cache_warnings():
         f"Redis has maxmemory {maxmemory or 'unlimited'} and maxmemory-policy {eviction or 'unknown'}: set a "
         "memory limit and an allkeys-lru (or allkeys-lfu) policy, or the page cache can fill its memory."
     ]
+
+
+def _queue_status():
+    """The database task queue: how many jobs are due and how long the oldest has waited (seconds).
+    None for the other backends (RQ reports through its own tools; the immediate one has no queue)."""
+    if settings.TASK_BACKEND != "database":
+        return None
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        due = DBTaskResult.objects.ready()
+        oldest = due.order_by("enqueued_at").values_list("enqueued_at", "run_after").first()
+        waiting = due.count()
+    except DatabaseError:
+        return None
+    if oldest is None:
+        return {"waiting": 0, "oldest_waiting_seconds": 0}
+    enqueued_at, run_after = oldest
+    # A scheduled job waits from the time it was due, not from when it was queued.
+    since = max(enqueued_at, run_after) if run_after and run_after.year < 9999 else enqueued_at
+    return {"waiting": waiting, "oldest_waiting_seconds": max(0, int((timezone.now() - since).total_seconds()))}

@@ -167,6 +167,8 @@ _TASK_BACKENDS = {
 if TASK_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}; got {TASK_BACKEND!r}.")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
+# /readyz says "degraded" once the oldest due job has waited longer than this (seconds).
+TASK_QUEUE_MAX_WAIT = env_int("TASK_QUEUE_MAX_WAIT", 300, minimum=1)
 if TASK_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": env_str("RQ_URL") or CACHE_URL or "redis://127.0.0.1:6379/0"}}
