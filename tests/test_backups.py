@@ -99,6 +99,27 @@ def _seed_admin_log_and_accounts(client, reviewer):
     GeneratedRange.objects.create(table="claims_claim", first_id=900, last_id=901)
 
 
+def _seed_desk_and_queue(reviewer):
+    """The desk's rows and a job waiting in the database task queue."""
+    from django_tasks_db.models import DBTaskResult
+
+    from desk.models import Assignment, Comment, NotificationPreference, Tip
+
+    claim = Claim.objects.get(slug="draft-claim")
+    editor = UserFactory(username="backup-desk-editor", group="Editors")
+    Assignment.objects.create(claim=claim, editor=editor, reviewer=reviewer, assigned_by=reviewer)
+    Comment.objects.create(claim=claim, author=reviewer, body="Check the second source.")
+    Tip.objects.create(text="A tip from a reader.", email="reader@example.org")
+    NotificationPreference.objects.create(user=editor, tip=False)
+    DBTaskResult.objects.create(
+        task_path="claims.tasks.publish_scheduled",
+        args_kwargs={"args": [1, "2030-01-01T00:00:00+00:00"], "kwargs": {}},
+        queue_name="default",
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+
+
 def _seed(client):
     reviewer = UserFactory(username="backup-reviewer", group="Reviewers")
     call_command("loadseeds", "--reviewer", reviewer.username, verbosity=0)
@@ -116,6 +137,7 @@ def _seed(client):
     rating.description = "Not accurate: the evidence contradicts it."
     services.reference_save(obj=rating, by=reviewer, expected_version=rating.version)
     _seed_admin_log_and_accounts(client, reviewer)
+    _seed_desk_and_queue(reviewer)
 
 
 @contextlib.contextmanager
