@@ -111,14 +111,16 @@ def match_stem(word):
     return word[:-1] if word.endswith("e") and len(word) > 3 else word
 
 
-def match(text, *, limit=10, threshold=MATCH_THRESHOLD):
+def match(text, *, limit=10, threshold=MATCH_THRESHOLD, among=None):
     """Published claims most similar to `text`, best first, each annotated with `score` in [0, 1]
-    (see the module docstring). On PostgreSQL two queries in one transaction (concept statistics,
-    then candidates and scores); raises MatchTimeout if the database cancels them."""
+    (see the module docstring). `among` widens or narrows the claims searched (staff pages pass
+    Claim.objects.all() to see drafts too); the default is what readers and partners may see. On
+    PostgreSQL two queries in one transaction (concept statistics, then candidates and scores);
+    raises MatchTimeout if the database cancels them."""
     concepts = match_concepts(text)
     if not concepts:
         return []
-    base = Claim.objects.published().select_related("claimant", "verdict__rating")
+    base = (Claim.objects.published() if among is None else among).select_related("claimant", "verdict__rating")
     if not is_postgres():
         return _match_sqlite(base, concepts, limit, threshold)
     try:
@@ -176,7 +178,8 @@ def _match_postgres(base, text, concepts, limit, threshold):
     every = " & ".join(f"({' | '.join(g)})" for g in groups)
     needed = math.ceil(threshold * n - 1e-9)
     # Candidates are not limited to published claims (drafts are a few percent and would need a
-    # join); the outer query starts from Claim.objects.published(), which keeps them out.
+    # join); the outer query starts from `base` (published claims unless the caller chose), which
+    # keeps the others out.
     candidate_sql = "(SELECT id FROM claims_claim WHERE search_vector @@ to_tsquery(%s::regconfig, %s) LIMIT %s)"
     candidates = RawSQL(
         f"claims_claim.id IN ({candidate_sql} UNION ALL {candidate_sql})",
