@@ -15,8 +15,8 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("contact/", views.contact, name="contact"),
     path("ratings.css", views.rating_styles, name="rating_styles"),
-    path("feeds/verdicts.rss", feeds.LatestVerdictsRss(), name="feed_verdicts_rss"),
-    path("feeds/verdicts.atom", feeds.LatestVerdictsAtom(), name="feed_verdicts_atom"),
-    path("feeds/corrections.rss", feeds.CorrectionsRss(), name="feed_corrections_rss"),
-    path("feeds/corrections.atom", feeds.CorrectionsAtom(), name="feed_corrections_atom"),
+    path("feeds/verdicts.rss", views.read_only(feeds.LatestVerdictsRss()), name="feed_verdicts_rss"),
+    path("feeds/verdicts.atom", views.read_only(feeds.LatestVerdictsAtom()), name="feed_verdicts_atom"),
+    path("feeds/corrections.rss", views.read_only(feeds.CorrectionsRss()), name="feed_corrections_rss"),
+    path("feeds/corrections.atom", views.read_only(feeds.CorrectionsAtom()), name="feed_corrections_atom"),
 ]

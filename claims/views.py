@@ -7,13 +7,13 @@ from functools import wraps
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_response_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from claims import selectors
 from claims.claimreview import claim_review, rating_bounds, to_script_json
@@ -26,9 +26,35 @@ PAGE_SIZE = 20
 DEEPEST_FILTERED_PAGE = 100
 
 
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def read_only(view):
+    """For a page that only shows something (every page of the readers' site, the feeds, the
+    sitemaps, robots.txt): OPTIONS answers the methods with an empty body, and any other method
+    than GET or HEAD is a 405 that says which are allowed.
+
+    CSRF is off for these views, since no request to them changes anything: CsrfViewMiddleware runs
+    before the view, so a POST without a token would otherwise get its 403 instead of the 405. Pages
+    with a form that writes (the admin) keep the check."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            response = HttpResponse()
+            response["Allow"] = ", ".join(READ_METHODS)
+            return response
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(READ_METHODS)
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(wrapper)
+
+
 def cdn_cached(view):
-    """Cache headers fit for a CDN for anonymous readers; logged-in staff get their own, uncached
-    copy (nothing staff-only is shown, but their session cookie must never be shared)."""
+    """A read_only page with cache headers fit for a CDN for anonymous readers; logged-in staff get
+    their own, uncached copy (nothing staff-only is shown, but their session cookie must never be
+    shared)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -39,7 +65,7 @@ def cdn_cached(view):
             patch_cache_control(response, public=True, max_age=60, s_maxage=300)
         return response
 
-    return require_safe(wrapper)
+    return read_only(wrapper)
 
 
 def paginate(queryset, page_number, per_page=PAGE_SIZE, count=None, deepest=None):
@@ -179,7 +205,7 @@ def claim_list(request):
     )
 
 
-@require_safe
+@read_only
 def claim_detail(request, slug):
     stamp = selectors.claim_stamp(slug)
     if stamp is None:
@@ -316,7 +342,7 @@ def contact(request):
     return render(request, "pages/contact.html", {"claim": claim})
 
 
-@require_safe
+@read_only
 def rating_styles(request):
     """Badge colours from the Rating rows, as a stylesheet: no inline style is ever needed, and
     the text colour is whichever of near-black or white contrasts more with the badge colour."""
@@ -357,7 +383,7 @@ def contrast_text(colour):
     return light if contrast_ratio(colour, light) >= contrast_ratio(colour, dark) else dark
 
 
-@require_safe
+@read_only
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Allow: /", "", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}"]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

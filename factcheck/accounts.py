@@ -28,12 +28,13 @@ class LoginThrottleBackend(AxesStandaloneBackend):
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """The page django-axes shows once an account is locked: how long, and who can unlock it."""
-    context = {
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
-        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
-    }
-    return render(request, "registration/locked_out.html", context, status=429)
+    """The page django-axes shows once an account is locked: how long, and who can unlock it.
+    Retry-After is the whole cool-off: every refused attempt starts it again."""
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": seconds // 60}
+    response = render(request, "registration/locked_out.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 def two_factor_required(user):

@@ -192,7 +192,8 @@ REST_FRAMEWORK = {
     # Partner keys only: the API is read-only and public, so no session (and no CSRF) is involved.
     "DEFAULT_AUTHENTICATION_CLASSES": ["claims.api.authentication.APIKeyAuthentication"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        # django-filter, with an empty parameter refused (claims/api/filters.py).
+        "claims.api.filters.FilterBackend",
         "claims.api.filters.WhitelistOrderingFilter",
     ],
     # Cursor pages (no COUNT); page_size up to 100, larger is a 400 (claims/api/pagination.py).
@@ -200,7 +201,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_RENDERER_CLASSES": ["claims.api.renderers.ORJSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.APIAutoSchema",
     # Counters live in the Django cache: several processes need a shared one (CACHE_URL).
     "DEFAULT_THROTTLE_CLASSES": [

@@ -3,7 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from claims.sitemaps import SITEMAPS
-from claims.views import robots_txt
+from claims.views import read_only, robots_txt
 from factcheck import health
 from factcheck.accounts import EditorLoginForm
 
@@ -19,11 +19,11 @@ urlpatterns = [
     # could not list them all.
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        read_only(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap-<section>.xml", read_only(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("api/v1/", include("claims.api.urls")),
     path("", include("claims.urls")),

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from claims.models import Claim, Verdict
 from tests.factories import TopicFactory, make_verdict
@@ -77,3 +79,91 @@ def test_machine_readable_urls_answer(client, site_data, url, content_type):
 def test_public_pages_refuse_writes(client, site_data):
     assert client.post("/claims/").status_code == 405
     assert client.post("/claims/pub/").status_code == 405
+
+
+# --- Methods --------------------------------------------------------------------------------------
+
+READ_ONLY = [
+    "/",
+    "/claims/",
+    "/claims/pub/",
+    "/claims/gone/",
+    "/topics/nato/",
+    "/ratings/",
+    "/corrections/",
+    "/about/",
+    "/contact/",
+    "/ratings.css",
+    "/feeds/verdicts.rss",
+    "/feeds/verdicts.atom",
+    "/feeds/corrections.rss",
+    "/feeds/corrections.atom",
+    "/sitemap.xml",
+    "/sitemap-claims.xml",
+    "/robots.txt",
+]
+
+
+def _readers_urls(site_data):
+    return [*READ_ONLY, site_data.claim.claimant.get_absolute_url()]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_to_readers_pages_are_405_with_allow_not_a_csrf_failure(site_data, method):
+    # A browser's POST carries no CSRF token here: the 405 must come before the CSRF check's 403.
+    client = Client(enforce_csrf_checks=True)
+    for url in _readers_urls(site_data):
+        response = getattr(client, method)(url, "x=1", content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 405, (url, response.status_code)
+        assert response["Allow"] == "GET, HEAD, OPTIONS", url
+        assert response.content == b"", url
+
+
+def test_options_on_readers_pages_answers_allow_with_an_empty_body(client, site_data):
+    for url in _readers_urls(site_data):
+        response = client.options(url)
+        assert response.status_code == 200, url
+        assert response["Allow"] == "GET, HEAD, OPTIONS", url
+        assert (response.content, response["Content-Length"]) == (b"", "0"), url
+        assert "Cache-Control" not in response, url
+
+
+def test_head_on_readers_pages_still_answers(client, site_data):
+    for url in ["/", "/claims/pub/", "/feeds/verdicts.rss", "/sitemap.xml"]:
+        assert client.head(url).status_code == 200, url
+
+
+def _named_routes(resolver=None, namespace=""):
+    """(name, URL kwargs) of every named route outside the admin and the API."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if str(pattern.pattern) in ("admin/", "api/v1/"):
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _named_routes(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name and pattern.name not in ("healthz", "readyz"):
+            yield f"{namespace}{pattern.name}", dict.fromkeys(pattern.pattern.converters, "any-slug")
+
+
+# Public routes whose page takes a form that writes (and so keeps the CSRF check): none yet.
+WRITABLE_ROUTES = set()
+
+
+def test_every_public_route_refuses_a_tokenless_post_with_405(db):
+    # Catches a page added later without the read-only guard (claims.views.read_only); a page with
+    # a form that writes goes in WRITABLE_ROUTES instead.
+    client = Client(enforce_csrf_checks=True)
+    routes = [(name, kwargs) for name, kwargs in _named_routes() if name not in WRITABLE_ROUTES]
+    assert len(routes) >= 17
+    for name, kwargs in routes:
+        response = client.post(reverse(name, kwargs=kwargs or None))
+        message = f"{name}: wrap the view in claims.views.read_only, or list it in WRITABLE_ROUTES if it takes a form"
+        assert (response.status_code, response.get("Allow")) == (405, "GET, HEAD, OPTIONS"), message
+
+
+@pytest.mark.parametrize("slug", ["%C3%A9t%C3%A9", "%EF%BC%A1", "%E2%80%AE", "%ED%A0%80", "%FF"])
+@pytest.mark.parametrize("prefix", ["claims", "claimants", "topics"])
+def test_a_page_slug_of_odd_unicode_is_the_404_page(client, site_data, prefix, slug):
+    response = client.get(f"/{prefix}/{slug}/")
+    assert response.status_code == 404
+    assert "<title>Page not found — Factcheck Desk</title>" in response.content.decode()

@@ -2,6 +2,7 @@
 
 import base64
 import contextlib
+import datetime
 import hashlib
 import re
 
@@ -164,6 +165,14 @@ def test_cookies_are_secure_httponly_and_samesite(client, db):
     assert (session["secure"], session["httponly"], session["samesite"]) == (True, True, "Lax")
 
 
+def test_the_admin_still_refuses_a_post_without_a_csrf_token(db):
+    # Readers' pages answer 405 before the CSRF check; forms that change something keep it.
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "CSRF" in response.content.decode()
+
+
 # --- Login lockout -------------------------------------------------------------------------------
 
 
@@ -190,6 +199,23 @@ def test_an_account_is_locked_after_five_failed_logins_with_a_clear_message(clie
     assert "_auth_user_id" not in client.session
     # The refused attempt counts too, and restarts the cool-off.
     assert AccessAttempt.objects.get(username=editor.username).failures_since_start == 6
+
+
+def test_the_lockout_says_when_to_retry_in_retry_after(client, editor):
+    for _ in range(5):
+        response = _login(client, editor.username, "wrong password")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "900"  # LOGIN_LOCKOUT_MINUTES (15) in seconds
+    # Every refused attempt restarts the cool-off, so each lockout answer names the whole period.
+    assert _login(client, editor.username, PASSWORD)["Retry-After"] == "900"
+
+
+def test_retry_after_follows_the_lockout_setting(client, editor, settings):
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=2)
+    for _ in range(5):
+        response = _login(client, editor.username, "wrong password")
+    assert (response.status_code, response["Retry-After"]) == (429, "120")
+    assert "Try again in 2 minutes" in response.content.decode()
 
 
 def test_a_lockout_from_one_address_holds_from_another(editor):

@@ -1,4 +1,7 @@
-"""Query parameters of the claims, claim-review and tombstone lists, and the ordering whitelist."""
+"""Query parameters of the claims, claim-review and tombstone lists, and the ordering whitelist.
+
+An empty parameter (`?updated_since=`) is a 400 that names it, like any other invalid value: a
+partner whose code sends a blank where it meant a date would otherwise get the whole list."""
 
 import datetime
 import re
@@ -7,6 +10,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
@@ -19,26 +24,52 @@ from claims.models import Claim, Claimant, Rating, Topic
 _UNENCODED_OFFSET = re.compile(r" (\d{2}:?\d{2})$")
 
 
+EMPTY_MESSAGE = gettext_lazy("This parameter is empty. Give it a value or leave it out.")
+# PostgreSQL refuses a UTC offset of 16 hours or more ("time zone displacement out of range"); the
+# offsets in use run from -12:00 to +14:00.
+MAX_UTC_OFFSET = datetime.timedelta(hours=16)
+
+
+def is_empty(params, name):
+    """Whether the query parameter `name` is present but blank."""
+    value = params.get(name)
+    return value is not None and not value.strip()
+
+
+def empty_error(name):
+    return ValidationError({name: [EMPTY_MESSAGE]})
+
+
+def not_empty(schema):
+    """The OpenAPI schema of a parameter, with minLength 1 where a string could otherwise be empty."""
+    if schema.get("type") == "string" and not ({"enum", "format", "minLength"} & set(schema)):
+        schema["minLength"] = 1
+    return schema
+
+
 class DateTimeField(forms.DateTimeField):
-    """ISO 8601 date-time (offset optional, UTC assumed) or a plain date (its midnight, UTC)."""
+    """ISO 8601 date-time (offset optional, UTC assumed) or a plain date (its midnight, UTC). The
+    value is returned in UTC, so that the database never sees the caller's offset."""
 
     default_error_messages = {
         "invalid": gettext_lazy(
             "Enter an ISO 8601 date-time such as 2024-06-14T09:30:00Z, or a date such as 2024-06-14."
-        )
+        ),
+        "offset": gettext_lazy("The UTC offset must be within ±15:59, e.g. +02:00, or Z for UTC."),
     }
 
     def to_python(self, value):
         if isinstance(value, str):
             value = _UNENCODED_OFFSET.sub(r"+\1", value.strip())
         value = super().to_python(value)
+        if value is None:
+            return None
+        if abs(value.utcoffset()) >= MAX_UTC_OFFSET:
+            raise forms.ValidationError(self.error_messages["offset"], code="offset")
         try:
-            # The database compares in UTC: a time that has no UTC equivalent (year 0 or 10000).
-            if value is not None:
-                value.astimezone(datetime.UTC)
-        except OverflowError:
+            return value.astimezone(datetime.UTC)
+        except OverflowError:  # no UTC equivalent: year 1 with a positive offset, 9999 with a negative one
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        return value
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)
@@ -158,6 +189,21 @@ class TombstoneFilter(django_filters.FilterSet):
         fields = []
 
 
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, except that an empty filter parameter is an error (module docstring)
+    reported together with the other invalid ones."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        errors = {} if filterset.is_valid() else dict(translate_validation(filterset.errors).detail)
+        errors.update({name: [EMPTY_MESSAGE] for name in filterset.filters if is_empty(request.query_params, name)})
+        if errors:
+            raise ValidationError(errors)
+        return filterset.qs
+
+
 class WhitelistOrderingFilter(OrderingFilter):
     """One ordering field from the view's whitelist (or the view's default), with the primary key
     as tie-breaker so that the order is total. An unknown field is a 400, not silently ignored."""
@@ -167,7 +213,9 @@ class WhitelistOrderingFilter(OrderingFilter):
     def get_ordering(self, request, queryset, view):
         raw = request.query_params.get(self.ordering_param)
         allowed = tuple(view.ordering_fields)
-        if raw is None or raw == "":
+        if is_empty(request.query_params, self.ordering_param):
+            raise empty_error(self.ordering_param)
+        if raw is None:
             field = self.get_default_ordering(view)[0]
         elif raw.lstrip("-") in allowed and raw.count("-") <= 1:
             field = raw

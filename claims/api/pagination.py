@@ -1,11 +1,19 @@
 """Cursor pagination for every list of the partner API: no COUNT over the table, stable while
-claims are added, and a page size the caller may choose up to a cap."""
+claims are added, and a page size the caller may choose up to a cap.
 
+A cursor that is not one of our `next`/`previous` links as given (edited, truncated, from another
+list or ordering) is a 400 naming `cursor`, in the API's error format; DRF's own answer would be a
+404 "Invalid cursor", which reads as if the list were gone."""
+
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import DateTimeField as DateTimeColumn
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+
+from claims.api.filters import DateTimeField, empty_error, is_empty, not_empty
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -26,10 +34,10 @@ class APICursorPagination(CursorPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
+        if is_empty(request.query_params, self.page_size_query_param):
+            raise empty_error(self.page_size_query_param)
+        # Digits only: int() would also take "+5", "1_0" and non-ASCII digits.
+        size = int(raw) if raw.isascii() and raw.isdigit() else 0
         if not 1 <= size <= self.max_page_size:
             raise ValidationError(
                 {
@@ -41,12 +49,30 @@ class APICursorPagination(CursorPagination):
         return size
 
     def decode_cursor(self, request):
+        if is_empty(request.query_params, self.cursor_query_param):
+            raise empty_error(self.cursor_query_param)
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound:
+            raise _bad_cursor() from None
+        if cursor is None or cursor.position is None:
+            return cursor
+        return cursor._replace(position=self._checked_position(cursor.position))
+
+    def _checked_position(self, position):
+        """The position, as the database can compare it, or a 400. PostgreSQL text holds no NUL,
+        and a time whose UTC offset is 16 hours or more is refused: both used to be 500s."""
+        if "\x00" in position:
+            raise _bad_cursor()
+        if not isinstance(_ordering_column(self._queryset, self.ordering[0].lstrip("-")), DateTimeColumn):
+            return position
+        try:
+            return DateTimeField().clean(position).isoformat()
+        except DjangoValidationError:
             raise _bad_cursor() from None
 
     def paginate_queryset(self, queryset, request, view=None):
+        self._queryset = queryset  # decode_cursor() checks the position against its ordering column
         # A cursor from another ordering, or one edited by hand, carries a position that does not
         # fit the ordering field: the database would refuse it, so it is a 400 here instead.
         try:
@@ -59,6 +85,7 @@ class APICursorPagination(CursorPagination):
         for param in params:
             if param["name"] == self.page_size_query_param:
                 param["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+            not_empty(param["schema"])
         return params
 
     def get_paginated_response_schema(self, schema):
@@ -69,6 +96,17 @@ class APICursorPagination(CursorPagination):
         props["previous"]["description"] = _("URL of the previous page, or null on the first page.")
         props["results"]["description"] = _("The items of this page.")
         return data
+
+
+def _ordering_column(queryset, name):
+    """The field a list is ordered by: an annotation (`published_at`), a model field, or None (`pk`)."""
+    annotation = queryset.query.annotations.get(name)
+    if annotation is not None:
+        return annotation.output_field
+    try:
+        return queryset.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 def _bad_cursor():

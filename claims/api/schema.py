@@ -8,6 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
+from claims.api.filters import not_empty
+
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text=_("What went wrong, in a sentence."))
@@ -19,7 +21,9 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description=_("A parameter is not valid; `errors` says which and why.")),
+    400: OpenApiResponse(
+        ErrorSerializer, description=_("A parameter is not valid or is empty; `errors` says which and why.")
+    ),
     401: OpenApiResponse(ErrorSerializer, description=_("The API key sent is unknown, empty or revoked.")),
     429: OpenApiResponse(
         ErrorSerializer, description=_("Too many requests; the Retry-After header says how many seconds to wait.")
@@ -57,7 +61,8 @@ class APIAutoSchema(AutoSchema):
 
 class DescribedDjangoFilterExtension(DjangoFilterExtension):
     """drf-spectacular drops a filter's help_text when the filter's type is declared with
-    extend_schema_field (our slug and date filters); put it back."""
+    extend_schema_field (our slug and date filters); put it back. A free-text filter cannot be
+    empty (claims.api.filters.FilterBackend): say so with minLength."""
 
     priority = 1
 
@@ -69,4 +74,5 @@ class DescribedDjangoFilterExtension(DjangoFilterExtension):
             help_text = filters[param["name"]].extra.get("help_text") if param["name"] in filters else None
             if help_text and not param.get("description"):
                 param["description"] = str(help_text)
+            not_empty(param["schema"])
         return params

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from claims.api.filters import EMPTY_MESSAGE
 from claims.claimreview import absolute
 from claims.models import Claim, Claimant, Correction, Rating
 from sources.api.serializers import SourceSerializer, source_data
@@ -161,13 +162,41 @@ class MatchResponseSerializer(serializers.Serializer):
     )
 
 
+class NotEmptyIntegerField(serializers.IntegerField):
+    """An optional integer whose empty value (`limit=`) is an error, not the default: the API
+    refuses every empty parameter (claims/api/filters.py)."""
+
+    default_error_messages = {"empty": EMPTY_MESSAGE}
+
+    def get_value(self, dictionary):
+        # DRF turns a blank form or query value of an optional field into "not given".
+        return dictionary.get(self.field_name, serializers.empty)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.strip():
+            self.fail("empty")
+        return super().to_internal_value(data)
+
+
+class TextField(serializers.CharField):
+    """A string, and only a string: DRF's CharField would take a JSON number as its digits."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class MatchQuerySerializer(serializers.Serializer):
-    text = serializers.CharField(
+    """The text to match: query parameters of a GET, or the JSON or form body of a POST."""
+
+    text = TextField(
         max_length=1000,
         trim_whitespace=True,
+        error_messages={"blank": EMPTY_MESSAGE},
         help_text=_("The claim to look for, in your own words (the first 200 characters are used)."),
     )
-    limit = serializers.IntegerField(
+    limit = NotEmptyIntegerField(
         required=False,
         default=10,
         min_value=1,

@@ -9,16 +9,20 @@ import orjson
 from django.db.models import F, Func, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils.cache import parse_etags
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims import matching
 from claims.api import serializers as s
 from claims.api.filters import ClaimFilter, SyncFilter, TombstoneFilter
+from claims.api.parsers import JSONParser
+from claims.api.schema import ErrorSerializer
 from claims.claimreview import claim_review, rating_bounds
 from claims.models import Appearance, Claim, Claimant, Correction, Evidence, Rating, Topic, Verdict
 from sources.api.serializers import SourceSerializer
@@ -320,24 +324,61 @@ class SourceViewSet(SourceViewSetBase, ReadOnlyViewSet):
         return s.source_detail(source, urls)
 
 
+MATCH_DESCRIPTION = _(
+    "Published claims most similar to the text, best first, each with a score from 0 to 1. "
+    "On PostgreSQL: full-text matching with a small thesaurus of synonyms plus trigram similarity; "
+    "elsewhere the same word matching without trigrams. A text that takes too long to match is a 503."
+)
+MATCH_RESPONSES = {
+    200: s.MatchResponseSerializer,
+    503: OpenApiResponse(description=_("Matching took too long; try a shorter, more distinctive text.")),
+}
+
+
 class MatchView(APIView):
+    """GET with query parameters, or POST with the same two fields as a JSON or form body: a long
+    text in another script outgrows the request line that servers and proxies accept for a GET.
+    Nothing is written, so a POST needs no CSRF token (the API authenticates by key only); it is
+    throttled like any API request."""
+
     validates_query_parameters = True
+    parser_classes = [JSONParser, FormParser]
 
     @extend_schema(
         summary=_("Has this claim been checked already?"),
-        description=_(
-            "Published claims most similar to the text, best first, each with a score from 0 to 1. "
-            "On PostgreSQL: full-text matching with a small thesaurus of synonyms plus trigram similarity; "
-            "elsewhere the same word matching without trigrams. A text that takes too long to match is a 503."
-        ),
+        description=MATCH_DESCRIPTION,
         parameters=[s.MatchQuerySerializer],
-        responses={
-            200: s.MatchResponseSerializer,
-            503: OpenApiResponse(description=_("Matching took too long; try a shorter, more distinctive text.")),
-        },
+        responses=MATCH_RESPONSES,
     )
     def get(self, request):
-        params = s.MatchQuerySerializer(data=request.query_params)
+        return self.match(request, request.query_params)
+
+    @extend_schema(
+        summary=_("Has this claim been checked already? (text in the body)"),
+        description=format_lazy(
+            "{} {}",
+            MATCH_DESCRIPTION,
+            _(
+                "The same as GET, with `text` and `limit` in the body of a POST, as a JSON object or as a "
+                "form (application/x-www-form-urlencoded), for long texts: a percent-encoded text of 1,000 "
+                "Cyrillic characters takes some 5,600 bytes, more than many servers and proxies accept in a "
+                "GET's request line (4,094 bytes by default in gunicorn)."
+            ),
+        ),
+        request=s.MatchQuerySerializer,
+        responses={
+            **MATCH_RESPONSES,
+            413: OpenApiResponse(ErrorSerializer, description=_("The body is larger than the site accepts.")),
+            415: OpenApiResponse(
+                ErrorSerializer, description=_("The body is neither JSON nor application/x-www-form-urlencoded.")
+            ),
+        },
+    )
+    def post(self, request):
+        return self.match(request, request.data)
+
+    def match(self, request, data):
+        params = s.MatchQuerySerializer(data=data)
         params.is_valid(raise_exception=True)
         try:
             claims = matching.match(params.validated_data["text"], limit=params.validated_data["limit"])

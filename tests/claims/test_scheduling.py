@@ -37,12 +37,18 @@ def _worker():
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
 
 
+# The worker closes its database connection between jobs, as it should; inside a test wrapped in one
+# transaction that would end the test's transaction, so these tests commit for real.
+with_the_worker = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 def _schedule(verdict, by, minutes=30):
     return services.verdict_schedule(
         verdict=verdict, by=by, revision=services.claim_revision(verdict.claim), at=_in(minutes)
     )
 
 
+@with_the_worker
 def test_the_worker_publishes_the_approved_revision_at_its_time(queue, reviewer):
     verdict = make_verdict(Verdict.Status.IN_REVIEW)
     _schedule(verdict, reviewer)
@@ -58,6 +64,7 @@ def test_the_worker_publishes_the_approved_revision_at_its_time(queue, reviewer)
     assert list(Claim.objects.published()) == [verdict.claim]
 
 
+@with_the_worker
 def test_a_change_after_scheduling_stops_the_publication(queue, reviewer):
     verdict = make_verdict(Verdict.Status.IN_REVIEW)
     _schedule(verdict, reviewer)
@@ -71,6 +78,7 @@ def test_a_change_after_scheduling_stops_the_publication(queue, reviewer):
     assert not Claim.objects.published().exists()
 
 
+@with_the_worker
 def test_cancel_and_reschedule(queue, reviewer):
     verdict = make_verdict(Verdict.Status.IN_REVIEW)
     _schedule(verdict, reviewer, minutes=10)

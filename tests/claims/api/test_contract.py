@@ -154,3 +154,21 @@ def test_every_parameter_response_and_field_is_described(client):
             if not spec.get("description"):
                 missing.append(f"{name}.{field}")
     assert missing == []
+
+
+def test_match_documents_get_and_post_with_the_same_answers(client):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    get, post = schema["paths"]["/api/v1/match/"]["get"], schema["paths"]["/api/v1/match/"]["post"]
+    assert sorted(p["name"] for p in get["parameters"]) == ["limit", "text"]
+    body = post["requestBody"]
+    assert body["required"] is True
+    assert sorted(body["content"]) == ["application/json", "application/x-www-form-urlencoded"]
+    ref = body["content"]["application/json"]["schema"]["$ref"]
+    assert body["content"]["application/x-www-form-urlencoded"]["schema"]["$ref"] == ref
+    request = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert request["required"] == ["text"]
+    assert request["properties"]["text"]["maxLength"] == 1000
+    assert (request["properties"]["limit"]["minimum"], request["properties"]["limit"]["maximum"]) == (1, 20)
+    assert post["responses"]["200"] == get["responses"]["200"]
+    assert set(post["responses"]) == {"200", "400", "401", "413", "415", "429", "503"}
+    assert "POST" in post["description"] and "4,094" in post["description"]

@@ -1,14 +1,17 @@
 import datetime
 import hashlib
 import json
+from urllib.parse import urlencode
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from claims import matching, services
 from claims.claimreview import claim_review, rating_bounds
 from claims.models import Claim, Rating, Verdict
 from tests.claims.api.conftest import claim_of
+from tests.claims.api.test_access import rates
 from tests.factories import (
     AppearanceFactory,
     ClaimantFactory,
@@ -309,6 +312,70 @@ def test_match_limit(client, published):
         published(text=f"Bread prices doubled in town {i}.")
     body = client.get("/api/v1/match/", {"text": "bread prices doubled", "limit": 2}).json()
     assert len(body["results"]) == 2
+
+
+# About 200 characters: the part of a text that matching reads (claims.search.MAX_QUERY_LENGTH).
+CLAIM_RU = (
+    "Правительство заявило, что цены на хлеб в столице удвоились за один год, а зарплаты учителей "
+    "и врачей за то же время почти не выросли, поэтому семьи тратят на продукты больше половины дохода."
+)
+
+
+def _long_cyrillic_text():
+    """1,000 characters of Cyrillic that begin with the claim: some 5,600 bytes once percent-encoded,
+    more than the 4,094-byte request line gunicorn allows by default."""
+    filler = " Подробности этой истории журналисты уточняют в министерстве финансов."
+    text = (CLAIM_RU + filler * 20)[:1000]
+    assert len(urlencode({"text": text})) > 4094
+    return text
+
+
+def test_match_by_post_answers_as_get_does_for_a_long_text(client, published):
+    published(slug="khleb", title="Цены на хлеб удвоились", text=CLAIM_RU)
+    published(slug="bread", title="Bread prices doubled", text="The price of bread doubled in a year.")
+    text = _long_cyrillic_text()
+    by_get = client.get("/api/v1/match/", {"text": text, "limit": 5})
+    by_json = client.post("/api/v1/match/", {"text": text, "limit": 5}, content_type="application/json")
+    by_form = client.post(
+        "/api/v1/match/", urlencode({"text": text, "limit": 5}), content_type="application/x-www-form-urlencoded"
+    )
+    assert by_get.status_code == by_json.status_code == by_form.status_code == 200
+    assert by_json.json() == by_form.json() == by_get.json()
+    assert [r["claim"]["slug"] for r in by_json.json()["results"]] == ["khleb"]
+    assert by_json["Content-Type"] == "application/json"
+
+
+def test_match_by_post_applies_the_limit(client, published):
+    for i in range(3):
+        published(text=f"Bread prices doubled in town {i}.")
+    body = client.post("/api/v1/match/", {"text": "bread prices doubled", "limit": 2}, content_type="application/json")
+    assert len(body.json()["results"]) == 2
+    default = client.post("/api/v1/match/", {"text": "bread prices doubled"}, content_type="application/json")
+    assert len(default.json()["results"]) == 3
+
+
+def test_match_by_post_needs_no_csrf_token_even_with_a_session(published, editor):
+    # The API authenticates by key only (no session), and matching changes nothing: no CSRF applies.
+    published(slug="bread", title="Bread prices doubled", text="The price of bread doubled in a year.")
+    anonymous, signed_in = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    signed_in.force_login(editor)
+    for client in (anonymous, signed_in):
+        response = client.post("/api/v1/match/", {"text": "bread price doubled"}, content_type="application/json")
+        assert response.status_code == 200
+        assert [r["claim"]["slug"] for r in response.json()["results"]] == ["bread"]
+
+
+def test_match_by_post_is_throttled_like_get(client, db):
+    with rates("2/minute", "5/minute"):
+        codes = [
+            client.post("/api/v1/match/", {"text": "bread"}, content_type="application/json").status_code,
+            client.get("/api/v1/match/", {"text": "bread"}).status_code,
+        ]
+        response = client.post("/api/v1/match/", {"text": "bread"}, content_type="application/json")
+    assert codes == [200, 200]
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response.json()["detail"].startswith("Request was throttled.")
 
 
 def test_rating_vocabulary_is_public_even_when_unused(client, db):
