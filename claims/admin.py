@@ -171,15 +171,35 @@ class ServiceAdminMixin(NotFoundMixin):
 
 class ReferenceAdminMixin(ServiceAdminMixin):
     """Claimants, topics, ratings, publishers and sources: what public fact-checks show of them is
-    changed by reviewers only (the page is read-only for others), through services.reference_save."""
+    changed by reviewers only (the page is read-only for others), through services.reference_save,
+    and deleted by nobody (a deleted topic would silently leave the public checks that show it; the
+    others are protected by their foreign keys too)."""
+
+    def _shown(self, obj):
+        if not hasattr(obj, "_shown_publicly"):  # asked several times per page: one query
+            obj._shown_publicly = services.shown_publicly(obj)
+        return obj._shown_publicly
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         if allowed and obj is not None and not services.can_publish(request.user):
-            if not hasattr(obj, "_shown_publicly"):  # asked several times per page: one query
-                obj._shown_publicly = services.shown_publicly(obj)
-            return not obj._shown_publicly
+            return not self._shown(obj)
         return allowed
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and self._shown(obj))
+
+    def delete_queryset(self, request, queryset):
+        shown = [obj for obj in queryset if self._shown(obj)]
+        if shown:
+            names = ", ".join(f"“{obj}”" for obj in shown)
+            self.message_user(
+                request,
+                _("Nothing was deleted: published fact-checks show %(names)s.") % {"names": names},
+                messages.ERROR,
+            )
+            return
+        super().delete_queryset(request, queryset)
 
 
 class ReferenceForm(VersionedForm):

@@ -422,3 +422,21 @@ def test_reinstating_from_the_admin_is_a_proposal_a_second_reviewer_approves(cli
     )
     assert Verdict.objects.get(pk=verdict.pk).status == "published"
     assert client.get("/admin/claims/verdict/abc/reinstate/").status_code == 404
+
+
+def test_a_topic_public_checks_show_cannot_be_deleted(reviewer_client, reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    shown, unused = TopicFactory(name="Shown"), TopicFactory(name="Unused")
+    verdict.claim.topics.add(shown)
+    response = reviewer_client.post(f"/admin/claims/topic/{shown.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Topic.objects.filter(pk=shown.pk).exists()
+    response = reviewer_client.post(
+        "/admin/claims/topic/",
+        {"action": "delete_selected", "_selected_action": [shown.pk, unused.pk], "post": "yes"},
+        follow=True,
+    )
+    assert response.status_code == 403  # Django refuses the whole bulk delete
+    assert Topic.objects.count() == 2
+    reviewer_client.post(f"/admin/claims/topic/{unused.pk}/delete/", {"post": "yes"})
+    assert not Topic.objects.filter(pk=unused.pk).exists()
