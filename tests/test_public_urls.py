@@ -145,8 +145,8 @@ def _named_routes(resolver=None, namespace=""):
             yield f"{namespace}{pattern.name}", dict.fromkeys(pattern.pattern.converters, "any-slug")
 
 
-# Public routes whose page takes a form that writes (and so keeps the CSRF check): none yet.
-WRITABLE_ROUTES = set()
+# Public routes whose page takes a form that writes, and so keeps the CSRF check.
+WRITABLE_ROUTES = {"desk:tip_new"}
 
 
 def test_every_public_route_refuses_a_tokenless_post_with_405(db):
