@@ -9,32 +9,49 @@ without a memory limit and an eviction policy is reported under "warnings".
 
 import logging
 import secrets
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import Error as DatabaseError
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_deny
-from django.views.decorators.http import require_safe
 
 from factcheck.cache_backend import health
 
 logger = logging.getLogger(__name__)
+PROBE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def probe(view):
+    """GET and HEAD answer; OPTIONS says which methods do (empty body); anything else is a 405."""
+
+    @wraps(view)
+    def wrapper(request):
+        if request.method == "OPTIONS":
+            response = HttpResponse()
+            response["Allow"] = ", ".join(PROBE_METHODS)
+            return response
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(PROBE_METHODS)
+        return view(request)
+
+    return wrapper
 
 
 # Answered before XFrameOptionsMiddleware runs (factcheck.middleware.HealthCheckMiddleware).
 @xframe_options_deny
 @never_cache
-@require_safe
+@probe
 def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
 @xframe_options_deny
 @never_cache
-@require_safe
+@probe
 def readyz(request):
     database = _database_status()
     cache_state, reason = _cache_status()

@@ -84,3 +84,11 @@ def test_readyz_warns_when_redis_may_fill_its_memory(client, db, settings):
         assert "warnings" not in body
     else:
         assert body["warnings"][0].startswith(f"Redis has maxmemory {maxmemory or 'unlimited'} and maxmemory-policy")
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_health_endpoints_answer_options_and_refuse_writes(client, db, path):
+    options = client.options(path)
+    assert (options.status_code, options["Allow"], options.content) == (200, "GET, HEAD, OPTIONS", b"")
+    post = client.post(path)
+    assert (post.status_code, post["Allow"]) == (405, "GET, HEAD, OPTIONS")
