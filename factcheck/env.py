@@ -5,6 +5,7 @@ the variable, never fall back silently to a default.
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -51,6 +52,22 @@ def env_float(name, default, *, minimum=None):
         raise ImproperlyConfigured(f"{name} must be a number; got {raw!r}.") from None
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}.")
+    return value
+
+
+_RATE = re.compile(r"^\d+/(second|minute|hour|day)$")
+
+
+def env_rate(name, default):
+    """A rate limit such as "5/hour": a count, a slash and second, minute, hour or day."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip()
+    if not _RATE.match(value) or int(value.split("/")[0]) < 1:
+        raise ImproperlyConfigured(
+            f"{name} must look like 5/hour (a count per second, minute, hour or day); got {raw!r}."
+        )
     return value
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.env import env_bool, env_database, env_float, env_int, env_list, env_str
+from factcheck.env import env_bool, env_database, env_float, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -319,3 +319,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SERIALIZATION_MODULES = {"json": "factcheck.exact_json"}
 # Seconds a client is asked to wait (Retry-After) when the database is unreachable.
 OUTAGE_RETRY_AFTER = env_int("OUTAGE_RETRY_AFTER", 30, minimum=1)
+
+# --- The desk: reader tips and notifications (README "Reader tips", "Notifications") -------------
+# Tips one address may send (desk.views.tip_new); the counters are the API's (claims.api.throttling).
+TIPS_RATE = env_rate("TIPS_RATE", "5/hour")
+# Notification emails go out from the task queue (desk.tasks). Development prints them to the console.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# A worker waiting on a silent mail server would hold up the queue; a timed-out send is retried.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "desk@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

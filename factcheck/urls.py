@@ -26,6 +26,7 @@ urlpatterns = [
     path("sitemap-<section>.xml", read_only(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("api/v1/", include("claims.api.urls")),
+    path("", include("desk.urls")),
     path("", include("claims.urls")),
 ]
 
