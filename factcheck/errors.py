@@ -105,3 +105,14 @@ def permission_denied(request, exception):
     """handler403. CSRF failures have their own view (Django's); this covers PermissionDenied."""
     message = str(exception) if str(exception) else _("You do not have permission to see this page.")
     return _respond(request, status=403, template="403.html", message=message)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent without its security token (cookies blocked, or a page left open
+    past a sign-in) gets a page in the site's design that says what to do (Django's own has an inline
+    style, which the strict CSP blocks)."""
+    message = _(
+        "The form could not be sent: its security check failed. Make sure your browser accepts cookies "
+        "from this site, reload the page and send it again."
+    )
+    return _respond(request, status=403, template="403.html", message=message)

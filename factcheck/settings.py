@@ -130,6 +130,9 @@ STORAGES = {
     },
 }
 
+# A form sent without its CSRF token gets a page in the site's design (factcheck/errors.py).
+CSRF_FAILURE_VIEW = "factcheck.errors.csrf_failure"
+
 # Sessions live in the database so that any number of processes on any number of machines can
 # serve a logged-in editor.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -32,6 +32,8 @@ class Command(BaseCommand):
                     username=username, defaults={"first_name": first, "last_name": last}
                 )
                 user.is_staff = True
+                # An example.org address (reserved for examples): `make run` prints their emails.
+                user.email = f"{username}@example.org"
                 user.set_password(password)
                 user.save()
                 user.groups.add(Group.objects.get(name=group))
