@@ -6,16 +6,17 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims import revisions, services
+from claims import revisions, selectors, services, views
 from claims.models import (
     APIKey,
     Appearance,
@@ -378,6 +379,31 @@ class PublicChangeFields(forms.Form):
 
 
 class ClaimForm(PublicChangeFields, VersionedForm):
+    """On the add form, claims already on record that match the statement (published or not) are
+    shown before anything is saved (`similar_claims`); the editor saves a new claim by ticking
+    `confirm_new`."""
+
+    confirm_new = forms.BooleanField(
+        label=_("This is a new claim: none of these is the same claim"),
+        required=False,
+        help_text=_("Tick it and save again to add the claim anyway."),
+    )
+    similar_claims = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not cleaned.get("confirm_new") and cleaned.get("text"):
+            self.similar_claims = selectors.similar_claims(cleaned["text"])
+            if self.similar_claims:
+                self.add_error(
+                    None,
+                    _(
+                        "Claims like this one are already on record (listed below). Check them first; nothing "
+                        "has been saved yet."
+                    ),
+                )
+        return cleaned
+
     class Meta:
         model = Claim
         fields = [
@@ -438,6 +464,64 @@ class NoDeletePublicMixin:
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+def render_preview(request, parts, *, title, note, links):
+    """The claim page built from `parts` exactly as the public view builds it (same template, same
+    context), under a banner that says what it is. Staff only (the admin's login); never indexed,
+    never stored by a cache (the page cache also skips the admin and every logged-in request)."""
+    context = views.claim_page_context(parts, selectors.Aggregates())
+    context.update({"preview_title": title, "preview_note": note, "preview_links": links})
+    response = TemplateResponse(request, "claims/claim_preview.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _claim_preview(request, claim):
+    parts = selectors.claim_page_parts(claim)
+    verdict = parts.verdict
+    links = [(_("Back to the claim"), reverse("admin:claims_claim_change", args=[claim.pk]))]
+    if verdict.pk:
+        links.append((_("Back to the verdict"), reverse("admin:claims_verdict_change", args=[verdict.pk])))
+    if verdict.is_public:
+        links.append((_("The public page"), claim.get_absolute_url()))
+        return render_preview(
+            request,
+            parts,
+            title=_("Preview — as published"),
+            note=_("Readers see this page now. A change to it goes public only once a second person approves it."),
+            links=links,
+        )
+    # The date the page will carry: the scheduled time, or now if it were published now.
+    verdict.published_at = verdict.scheduled_at or timezone.now()
+    status = verdict.get_status_display() if verdict.pk else _("No verdict yet")
+    return render_preview(
+        request,
+        parts,
+        title=_("Preview — not published"),
+        note=_("This is how the page will look once it is published. Readers cannot see it yet (%(status)s).")
+        % {"status": status},
+        links=links,
+    )
+
+
+def _change_preview(request, change):
+    parts = selectors.proposal_page_parts(change, timezone.now())
+    return render_preview(
+        request,
+        parts,
+        title=_("Preview of the proposed change"),
+        note=_(
+            "How the page will look if a second person approves this %(kind)s. Readers see the published version "
+            "until then."
+        )
+        % {"kind": change.get_kind_display().lower()},
+        links=[
+            (_("Back to the proposed change"), reverse("admin:claims_pendingchange_change", args=[change.pk])),
+            (_("The public page"), change.claim.get_absolute_url()),
+        ],
+    )
 
 
 class UnitAdminMixin(ServiceAdminMixin):
@@ -511,7 +595,9 @@ class UnitAdminMixin(ServiceAdminMixin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            context.update(self._review_context(request, self.unit_claim(obj)))
+            claim = self.unit_claim(obj)
+            context.update(self._review_context(request, claim))
+            context["preview_url"] = reverse("admin:claims_claim_preview", args=[claim.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _review_context(self, request, claim):
@@ -529,6 +615,14 @@ class UnitAdminMixin(ServiceAdminMixin):
             "unit_published": published,
             "pending_change": pending,
         }
+
+
+class ClaimMedia(EditorialMedia):
+    # Live suggestions of similar claims on the add form (does nothing on other pages).
+    js = ["admin-extra/similar-claims.js"]
+
+
+SIMILAR_TEXT_MAX = 2000
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -568,10 +662,45 @@ class ClaimAdmin(NoDeletePublicMixin, UnitAdminMixin, SimpleHistoryAdmin):
     inlines = [AppearanceInline]
     readonly_fields = ["verdict_link", "public_link"]
     actions = ["submit_for_review", "return_to_draft"]
-    Media = EditorialMedia
+    Media = ClaimMedia
 
     def unit_claim(self, obj):
         return obj
+
+    def get_urls(self):
+        return [
+            path("similar/", self.admin_site.admin_view(self.similar_view), name="claims_claim_similar"),
+            path(
+                "<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name="claims_claim_preview"
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        """The claim's page as readers will see it, from its working copy (a draft too)."""
+        claim = selectors.claim_for_preview(unquote(object_id)) if _valid_pk(Claim, object_id) else None
+        if claim is None:
+            raise Http404
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied
+        return _claim_preview(request, claim)
+
+    def similar_view(self, request):
+        """Claims on record (published or not) matching ?text=, as JSON: the add form's live
+        suggestions (static/admin-extra/similar-claims.js)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        text = request.GET.get("text", "")[:SIMILAR_TEXT_MAX]
+        results = [
+            {
+                "title": claim.title,
+                "status": str(claim.status_label),
+                "score": claim.score_percent,
+                "url": reverse("admin:claims_claim_change", args=[claim.pk]),
+            }
+            for claim in selectors.similar_claims(text)
+        ]
+        return JsonResponse({"results": results})
 
     def get_fieldsets(self, request, obj=None):
         return [
@@ -989,6 +1118,19 @@ class PendingChangeAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.preview_view)
+        return [path("<path:object_id>/preview/", view, name="claims_pendingchange_preview"), *super().get_urls()]
+
+    def preview_view(self, request, object_id):
+        """The claim's page as it would be if this change were approved."""
+        change = self.get_object(request, unquote(object_id)) if _valid_pk(PendingChange, object_id) else None
+        if change is None:
+            raise Http404
+        if not self.has_view_permission(request, change):
+            raise PermissionDenied
+        return _change_preview(request, change)
+
     def save_model(self, request, obj, form, change):
         pass  # the buttons act through the services; the model is never saved from the form
 
@@ -1024,6 +1166,7 @@ class PendingChangeAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
             context.update(
                 {
                     "proposal": obj,
+                    "preview_url": reverse("admin:claims_pendingchange_preview", args=[obj.pk]),
                     "change_rows": [
                         (label, revisions.shown(before), revisions.shown(after))
                         for label, before, after in revisions.diff(current, obj.unit, names)

@@ -1,16 +1,22 @@
 """Reads for the readers' site. Every query starts from Claim.objects.published() (lists, counts,
 search, feeds) or Claim.objects.public() (a claim page, which stays up after a retraction), and
 each function runs a fixed number of queries whatever the number of rows: a page's query budget
-is the sum of the selectors it calls."""
+is the sum of the selectors it calls. The one exception is marked: the staff preview's reads, which
+the admin calls (behind its login) to render a draft or a proposed change with the same page."""
 
+import datetime
 import hashlib
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils.http import quote_etag
+from django.utils.translation import gettext as _
 
+from claims import matching
 from claims.models import Appearance, Claim, Claimant, ContentVersion, Correction, Evidence, Rating, Topic, Verdict
 from claims.services import content_version_current
+from sources.models import Source
 
 LIST_RELATED = ("claimant", "verdict__rating")
 # Aggregates are keyed on the content version, so a publish makes them unreachable at once; this
@@ -162,23 +168,132 @@ def featured_topics(aggregates):
     return topics
 
 
+def _with_page_parts(claims):
+    corrections = Correction.objects.select_related("old_rating", "new_rating")
+    return claims.select_related("claimant", "verdict__rating").prefetch_related(
+        "topics",
+        Prefetch("appearances", queryset=Appearance.objects.select_related("source__publisher")),
+        Prefetch("verdict__evidence", queryset=Evidence.objects.select_related("source__publisher")),
+        Prefetch("verdict__corrections", queryset=corrections.order_by("created_at", "pk")),
+    )
+
+
 def claim_for_page(slug):
     """A public claim with everything its page shows, or None. Five queries: the claim, its topics,
     appearances, evidence and corrections."""
-    corrections = Correction.objects.select_related("old_rating", "new_rating")
-    claim = (
-        Claim.objects.public()
-        .select_related("claimant", "verdict__rating")
-        .prefetch_related(
-            "topics",
-            Prefetch("appearances", queryset=Appearance.objects.select_related("source__publisher")),
-            Prefetch("verdict__evidence", queryset=Evidence.objects.select_related("source__publisher")),
-            Prefetch("verdict__corrections", queryset=corrections.order_by("created_at", "pk")),
-        )
-        .filter(slug=slug)
-        .first()
+    return _with_page_parts(Claim.objects.public()).filter(slug=slug).first()
+
+
+@dataclass
+class ClaimPage:
+    """The parts of a claim's page (claims.views.claim_page_context renders them)."""
+
+    claim: Claim
+    verdict: Verdict
+    appearances: list
+    evidence: list
+    corrections: list
+    topics: list
+
+
+def claim_page_parts(claim):
+    """The parts of the page of a claim loaded by claim_for_page() or claim_for_preview(). No query.
+    A claim without a verdict yet gets an empty, unsaved draft verdict (the staff preview)."""
+    verdict = getattr(claim, "verdict", None) or Verdict(claim=claim)
+    saved = verdict.pk is not None
+    return ClaimPage(
+        claim=claim,
+        verdict=verdict,
+        appearances=list(claim.appearances.all()),
+        evidence=list(verdict.evidence.all()) if saved else [],
+        corrections=list(verdict.corrections.all()) if saved else [],
+        topics=list(claim.topics.all()),
     )
-    return claim
+
+
+# --- The staff preview (claims/admin.py): never reachable from the readers' site -------------------
+
+
+def claim_for_preview(pk):
+    """Any claim, a draft or one in review too, with everything its page shows, or None: for staff
+    only. Five queries, as claim_for_page()."""
+    return _with_page_parts(Claim.objects.all()).filter(pk=pk).first()
+
+
+def proposal_page_parts(change, now):
+    """The page of a claim as approving `change` (a PendingChange) would make it: unsaved copies of
+    the claim and its verdict carrying the proposed unit (revisions.unit_of's shape), its rows, and
+    the public correction the approval adds at `now`. Nothing is written. Nine queries."""
+    current = claim_page_parts(claim_for_preview(change.claim_id))
+    unit, data = change.unit, change.unit["claim"]
+    claim = _copy(current.claim)
+    for field in ("title", "text", "kind", "unattributed", "made_at", "language"):
+        setattr(claim, field, data[field])
+    claim.made_on = datetime.date.fromisoformat(data["made_on"]) if data["made_on"] else None
+    claim.claimant = Claimant.objects.filter(pk=data["claimant"]).first() if data["claimant"] else None
+    verdict = _copy(current.verdict, claim=claim)
+    verdict.rating = Rating.objects.filter(pk=unit["verdict"]["rating"]).first()
+    verdict.conclusion, verdict.analysis = unit["verdict"]["conclusion"], unit["verdict"]["analysis"]
+    if change.kind == Correction.Kind.REINSTATEMENT:
+        verdict.status, verdict.retracted_at, verdict.retraction_note = Verdict.Status.PUBLISHED, None, ""
+    ids = {row["source"] for row in unit["appearances"] + unit["evidence"]}
+    sources = Source.objects.select_related("publisher").in_bulk(ids)
+    appearances = [
+        Appearance(
+            claim=claim,
+            source=sources[row["source"]],
+            quote=row["quote"],
+            seen_on=datetime.date.fromisoformat(row["seen_on"]),
+            is_first=row["is_first"],
+        )
+        for row in unit["appearances"]
+    ]
+    evidence = [
+        Evidence(verdict=verdict, source=sources[row["source"]], note=row["note"], position=row["position"])
+        for row in unit["evidence"]
+    ]
+    rating_changed = current.verdict.rating_id is not None and current.verdict.rating_id != verdict.rating_id
+    correction = Correction(
+        verdict=verdict,
+        kind=change.kind,
+        note=change.note,
+        old_rating=current.verdict.rating if rating_changed else None,
+        new_rating=verdict.rating if rating_changed else None,
+        old_conclusion=current.verdict.conclusion if current.verdict.conclusion != verdict.conclusion else "",
+        created_at=now,
+    )
+    return ClaimPage(
+        claim=claim,
+        verdict=verdict,
+        appearances=sorted(appearances, key=lambda a: a.seen_on),
+        evidence=sorted(evidence, key=lambda e: e.position),
+        corrections=[*current.corrections, correction],
+        topics=list(Topic.objects.filter(pk__in=data["topics"])),
+    )
+
+
+SIMILAR_LIMIT = 5
+
+
+def similar_claims(text, limit=SIMILAR_LIMIT):
+    """Claims on record, published or not, that match `text` (the matching of /api/v1/match/), best
+    first, each with `score_percent` and `status_label`: the duplicate check of the admin's add
+    form. Staff only. A match that runs out of time finds nothing rather than holding up the form."""
+    try:
+        found = matching.match(text, limit=limit, among=Claim.objects.all())
+    except matching.MatchTimeout:
+        return []
+    for claim in found:
+        verdict = getattr(claim, "verdict", None)
+        claim.status_label = verdict.get_status_display() if verdict else _("No verdict yet")
+        claim.score_percent = round(claim.score * 100)
+    return found
+
+
+def _copy(obj, **values):
+    """An unsaved copy of a model row with the same field values (its own related-object cache)."""
+    fields = [f for f in type(obj)._meta.concrete_fields if f.name not in values]
+    return type(obj)(**{f.attname: getattr(obj, f.attname) for f in fields}, **values)
 
 
 def claim_stamp(slug):

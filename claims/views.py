@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from claims import selectors
 from claims.claimreview import claim_review, rating_bounds, to_script_json
 from claims.forms import ClaimFilterForm
-from claims.models import Claim, Rating
+from claims.models import Claim, Rating, Verdict
 from claims.search import is_postgres, python_snippet, search, with_snippets
 
 PAGE_SIZE = 20
@@ -205,6 +205,28 @@ def claim_list(request):
     )
 
 
+def claim_page_context(parts, aggregates):
+    """What the claim page (claims/claim_detail.html) shows, from its parts (selectors.ClaimPage).
+    The public page passes a published claim; the staff preview (claims/admin.py) a draft or a
+    proposed change, so that it renders exactly as readers will see it. No query but the related
+    claims' (cached per content version)."""
+    retracted = parts.verdict.status == Verdict.Status.RETRACTED
+    return {
+        "claim": parts.claim,
+        "verdict": parts.verdict,
+        "appearances": parts.appearances,
+        # A retracted verdict is unpublished: its page keeps the claim, the notice of when and why,
+        # and the record of corrections (the retraction is added to it), not the withdrawn rating,
+        # conclusion, analysis or evidence.
+        "evidence": [] if retracted else parts.evidence,
+        "corrections": parts.corrections,
+        "topics": parts.topics,
+        "related": selectors.related_claims(parts.claim, aggregates),
+        "retracted": retracted,
+        "first_appearance": next((a for a in parts.appearances if a.is_first), None),
+    }
+
+
 @read_only
 def claim_detail(request, slug):
     stamp = selectors.claim_stamp(slug)
@@ -218,24 +240,8 @@ def claim_detail(request, slug):
             patch_cache_control(not_modified, public=True, max_age=60, s_maxage=300)
             return not_modified
     claim = selectors.claim_for_page(slug)
-    verdict = claim.verdict
-    context = {
-        "claim": claim,
-        "verdict": verdict,
-        "appearances": list(claim.appearances.all()),
-        "evidence": list(verdict.evidence.all()),
-        "corrections": list(verdict.corrections.all()),
-        "topics": list(claim.topics.all()),
-        "related": selectors.related_claims(claim, selectors.Aggregates(version)),
-        "retracted": verdict.status == verdict.Status.RETRACTED,
-    }
-    context["first_appearance"] = next((a for a in context["appearances"] if a.is_first), None)
-    if context["retracted"]:
-        # A retracted verdict is unpublished: its page keeps the claim, the notice of when and why,
-        # and the record of corrections (the retraction is added to it), not the withdrawn rating,
-        # conclusion, analysis or evidence.
-        context["evidence"] = []
-    else:
+    context = claim_page_context(selectors.claim_page_parts(claim), selectors.Aggregates(version))
+    if not context["retracted"]:
         # A retracted verdict is no longer a review anyone should index.
         context["jsonld"] = to_script_json(claim_review(claim, bounds=rating_bounds()))
     response = render(request, "claims/claim_detail.html", context)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,11 @@ class DeskConfig(AppConfig):
 
     def ready(self):
         from desk import receivers  # noqa: F401 - connects the workflow event receivers
+
+
+class DeskAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the desk as its front page (desk.sites.DeskAdminSite); listed in
+    INSTALLED_APPS in its place."""
+
+    default = False  # "desk" in INSTALLED_APPS still means DeskConfig
+    default_site = "desk.sites.DeskAdminSite"

@@ -5,6 +5,7 @@ from django.dispatch import receiver
 
 from claims import events
 from desk import events as desk_events
+from desk.services import comment_record_sent_back
 from desk.tasks import queue_notification
 
 # --- Notifications (desk.notifications) -----------------------------------------------------------
@@ -28,3 +29,12 @@ def notify_returned(sender, *, claim_id, verdict_id, by_id, comment="", **kwargs
 @receiver(events.verdict_published, dispatch_uid="desk.notify_published")
 def notify_published(sender, *, claim_id, verdict_id, by_id, **kwargs):
     queue_notification("published", claim_id=claim_id, verdict_id=verdict_id, by_id=by_id)
+
+
+# --- The internal thread (desk.services) ----------------------------------------------------------
+
+
+@receiver(events.verdict_returned, dispatch_uid="desk.thread_sent_back")
+def thread_sent_back(sender, *, claim_id, verdict_id, by_id, comment="", **kwargs):
+    # Not a task: one row in our own database, which the author should find on their next page.
+    comment_record_sent_back(claim_id=claim_id, by_id=by_id, body=comment)

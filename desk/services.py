@@ -12,8 +12,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from claims import services as claim_services
-from claims.models import Appearance, Claim
-from desk.models import NotificationPreference, Tip
+from claims.events import send_after_commit
+from claims.models import Appearance, Claim, Verdict
+from desk import events
+from desk.models import Assignment, Comment, NotificationPreference, Tip
 from desk.notifications import KINDS
 from desk.tasks import queue_notification
 from sources.models import Source, normalize_url
@@ -163,3 +165,81 @@ def notification_settings_save(*, user, **kinds: bool) -> NotificationPreference
         raise ValueError(f"Unknown notification kinds: {sorted(unknown)}")
     preference, _created = NotificationPreference.objects.update_or_create(user=user, defaults=kinds)
     return preference
+
+
+# --- Assignments and the internal thread ----------------------------------------------------------
+
+ASSIGN_PERMISSION = "desk.change_assignment"
+COMMENT_PERMISSION = "desk.add_comment"
+
+
+def _name(user):
+    return user.get_full_name() or user.get_username()
+
+
+def _check_assignment(claim, editor, reviewer):
+    errors = {}
+    if editor is not None and not claim_services.can_edit(editor):
+        errors["editor"] = _("%(name)s cannot write verdicts: choose an editor.") % {"name": _name(editor)}
+    if reviewer is not None:
+        if not claim_services.can_publish(reviewer):
+            errors["reviewer"] = _("%(name)s cannot publish: choose a reviewer.") % {"name": _name(reviewer)}
+        elif editor is not None and editor.pk == reviewer.pk:
+            errors["reviewer"] = _("The editor cannot also be the reviewer: a second person reviews the work.")
+        elif Claim.changers.through.objects.filter(claim_id=claim.pk, user_id=reviewer.pk).exists() or (
+            Verdict.objects.filter(claim_id=claim.pk, author=reviewer).exists()
+        ):
+            errors["reviewer"] = _(
+                "%(name)s wrote or changed this fact-check since its last publication, so cannot publish it: "
+                "choose another reviewer."
+            ) % {"name": _name(reviewer)}
+    if errors:
+        raise claim_services.WorkflowError(errors)
+
+
+@transaction.atomic
+def assignment_set(*, claim: Claim, editor, reviewer, by) -> Assignment:
+    """Say who works on `claim`: the editor who writes it and the reviewer who checks and publishes
+    it (either may be None: nobody yet). The editor must be able to write verdicts; the reviewer must
+    be able to publish this fact-check (a reviewer who neither wrote nor changed it since its last
+    publication: claims.services' rule) and be another person. Records who assigned it, and sends
+    desk.events.work_assigned after commit for each person newly assigned."""
+    if not by.is_active or not by.has_perm(ASSIGN_PERMISSION):
+        raise PermissionDenied(_("You do not have permission to assign claims."))
+    _check_assignment(claim, editor, reviewer)
+    assignment = Assignment.objects.select_for_update().filter(claim=claim).first() or Assignment(claim=claim)
+    before = {"editor": assignment.editor_id, "reviewer": assignment.reviewer_id}
+    assignment.editor, assignment.reviewer, assignment.assigned_by = editor, reviewer, by
+    assignment.full_clean()
+    assignment.save()
+    for role, user in (("editor", editor), ("reviewer", reviewer)):
+        if user is not None and user.pk != before[role]:
+            send_after_commit(events.work_assigned, claim_id=claim.pk, user_id=user.pk, role=role, by_id=by.pk)
+    return assignment
+
+
+@transaction.atomic
+def comment_add(*, claim: Claim, body: str, by) -> Comment:
+    """Add a comment to the claim's internal thread: for the desk only (never on a public page or in
+    the API), kept in history. Control characters are removed; an empty comment is refused."""
+    if not by.is_active or not by.is_staff or not by.has_perm(COMMENT_PERMISSION):
+        raise PermissionDenied(_("You do not have permission to comment on claims."))
+    return _comment(claim_id=claim.pk, author=by, body=body, kind=Comment.Kind.COMMENT)
+
+
+def comment_record_sent_back(*, claim_id: int, by_id: int, body: str) -> Comment | None:
+    """The reviewer's reason for sending a verdict back, added to the claim's thread (kind "sent
+    back"). Called on claims.events.verdict_returned, once claims.services.verdict_return_to_draft
+    has decided who may send it back; an author taking their own verdict back writes no comment."""
+    if not (body or "").strip():
+        return None
+    return _comment(claim_id=claim_id, author_id=by_id, body=body, kind=Comment.Kind.SENT_BACK)
+
+
+def _comment(*, body, **fields):
+    comment = Comment(body=strip_controls(body or "").strip(), **fields)
+    if not comment.body:
+        raise claim_services.WorkflowError({"body": _("Write the comment first.")})
+    comment.full_clean()
+    comment.save()
+    return comment

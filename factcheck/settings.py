@@ -24,7 +24,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the desk as its front page for editors and reviewers.
+    "desk.apps.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -322,6 +323,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SERIALIZATION_MODULES = {"json": "factcheck.exact_json"}
 # Seconds a client is asked to wait (Retry-After) when the database is unreachable.
 OUTAGE_RETRY_AFTER = env_int("OUTAGE_RETRY_AFTER", 30, minimum=1)
+# The desk lists drafts and claims in review that nobody touched for this many days as stale work.
+DESK_STALE_DAYS = env_int("DESK_STALE_DAYS", 7, minimum=1)
 
 # --- The desk: reader tips and notifications (README "Reader tips", "Notifications") -------------
 # Tips one address may send (desk.views.tip_new); the counters are the API's (claims.api.throttling).

@@ -94,17 +94,19 @@ def _populate(rows, editor, reviewer):
 
 
 # (role, url, text the page shows, queries). Each budget holds at 1 and at 20 rows. Claim and verdict
-# pages also show the whole unit with its changes since publication (about a dozen fixed queries).
+# pages also show the whole unit with its changes since publication (about a dozen fixed queries),
+# and the desk's panel: the assignment and the thread (and, on the claim, the people it can be
+# assigned to); the claim and verdict lists the desk's filters by assignee, author and reviewer.
 ADMIN_PAGES = [
-    ("editor", "/admin/claims/claim/", "The published claim", 13),
+    ("editor", "/admin/claims/claim/", "The published claim", 17),
     ("editor", "/admin/claims/claim/add/", "Add claim", 7),
-    ("editor", "/admin/claims/claim/{draft.claim_id}/change/", "Change claim", 23),
-    ("reviewer", "/admin/claims/claim/{published.claim_id}/change/", "Change to the published fact-check", 23),
-    ("editor", "/admin/claims/verdict/", "The draft claim", 10),
+    ("editor", "/admin/claims/claim/{draft.claim_id}/change/", "Change claim", 27),
+    ("reviewer", "/admin/claims/claim/{published.claim_id}/change/", "Change to the published fact-check", 27),
+    ("editor", "/admin/claims/verdict/", "The draft claim", 14),
     ("editor", "/admin/claims/verdict/add/?claim={draft.claim_id}", "Add verdict", 10),
-    ("editor", "/admin/claims/verdict/{draft.pk}/change/", "Save and submit for review", 22),
-    ("editor", "/admin/claims/verdict/{published.pk}/change/", "Change to the published fact-check", 24),
-    ("reviewer", "/admin/claims/verdict/{published.pk}/change/", "Clarified point 0.", 24),
+    ("editor", "/admin/claims/verdict/{draft.pk}/change/", "Save and submit for review", 24),
+    ("editor", "/admin/claims/verdict/{published.pk}/change/", "Change to the published fact-check", 26),
+    ("reviewer", "/admin/claims/verdict/{published.pk}/change/", "Clarified point 0.", 26),
     ("editor", "/admin/claims/claimant/", "Select claimant to change", 8),
     ("editor", "/admin/claims/claimant/add/", "Add claimant", 7),
     ("editor", "/admin/claims/claimant/{claimant.pk}/change/", "Change claimant", 10),
