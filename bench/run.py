@@ -126,6 +126,7 @@ def django_env(config, cache_url):
             "DEBUG": "0",
             "SECRET_KEY": "bench-only-secret-key-not-for-production-" + "x" * 20,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SITE_CONTACT_EMAIL": "corrections@factcheck.test",
             "STATIC_MANIFEST": env("BENCH_STATIC_MANIFEST", "1"),
             "CONN_MAX_AGE": "600",
             # TLS ends at the proxy in production; wrk speaks plain HTTP to gunicorn.

@@ -5,8 +5,10 @@ import json
 
 from django.conf import settings
 from django.db.models import Max, Min
+from django.urls import reverse
 
 from claims.models import Claimant, Rating
+from organisation.models import public_name, public_profile
 
 # Characters that could end a <script> element or open an HTML comment inside it.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -29,9 +31,24 @@ def organisation():
     return {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL}
 
 
+def staff_ld(user):
+    """The verdict's author as a schema.org Person, by their public name ([] when they have none)."""
+    name = public_name(user)
+    if not name:
+        return []
+    data = {"@type": "Person", "name": name}
+    profile = public_profile(user)
+    if profile is not None:
+        data["url"] = absolute(reverse("claims:staff_detail", args=[profile.slug]))
+        if profile.job_title:
+            data["jobTitle"] = profile.job_title
+    return [data]
+
+
 def claim_review(claim, *, bounds):
-    """The ClaimReview of a public claim. Expects `claim` loaded with claimant, verdict__rating and
-    prefetched appearances__source__publisher (no query is made here)."""
+    """The ClaimReview of a public claim. Expects `claim` loaded with claimant, verdict__rating,
+    verdict__author__staff_profile and prefetched appearances__source__publisher (no query is made
+    here)."""
     verdict = claim.verdict
     appearances = list(claim.appearances.all())
     data = {
@@ -42,7 +59,8 @@ def claim_review(claim, *, bounds):
         "datePublished": verdict.published_at.date().isoformat(),
         "dateModified": verdict.updated_at.isoformat(),
         "inLanguage": claim.language,
-        "author": organisation(),
+        # The organisation publishes the review; the person is who wrote it (IFCN: say who checked).
+        "author": [organisation(), *staff_ld(verdict.author)],
         "reviewRating": review_rating(verdict.rating, bounds),
         "itemReviewed": item_reviewed(claim, appearances),
     }

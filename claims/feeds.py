@@ -10,6 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.functional import Promise
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from claims import selectors
@@ -42,11 +43,20 @@ class CleanTextMixin:
 
 
 class CleanRssFeed(CleanTextMixin, Rss201rev2Feed):
-    pass
+    """RSS readers render an item's <description> as HTML: ours is plain text (a claim may quote
+    “<b>” or “&”), so it is escaped as HTML once before XML escapes it again."""
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(title, link, escape(description) if description else description, **kwargs)
 
 
 class CleanAtomFeed(CleanTextMixin, Atom1Feed):
-    pass
+    """Atom can say what a summary is: ours are plain text (type="text"), not HTML."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 class LatestVerdictsRss(Feed):
@@ -127,6 +137,10 @@ class CorrectionsRss(Feed):
         return f"{settings.SITE_URL}{self.item_link(correction)}"
 
     def item_pubdate(self, correction):
+        return correction.created_at
+
+    def item_updateddate(self, correction):
+        # Atom requires <updated> on every entry; a correction never changes once made.
         return correction.created_at
 
     def item_author_name(self):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from claims import colours
 from sources.models import Source
 from sources.text import CleanTextModel
 
@@ -125,6 +126,23 @@ class Rating(CleanTextModel, models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.get_scale_display()})"
+
+    def clean(self):
+        # Readers tell ratings apart by colour at a glance, across both scales (the label is always
+        # shown too): a colour close to another rating's is refused. One query.
+        super().clean()
+        if not hex_colour.regex.match(self.colour or ""):
+            return
+        for other in Rating.objects.exclude(pk=self.pk).only("label", "scale", "colour"):
+            if colours.delta_e(self.colour, other.colour) < colours.DISTINCT_DELTA_E:
+                raise ValidationError(
+                    {
+                        "colour": _(
+                            "This colour is too close to the colour of “%(other)s”; choose one readers can tell apart."
+                        )
+                        % {"other": other}
+                    }
+                )
 
 
 class ClaimQuerySet(models.QuerySet):

@@ -10,6 +10,7 @@ Matching ("has this claim been checked already?") lives in claims/matching.py.
 """
 
 import re
+from html import unescape
 
 from django.conf import settings
 from django.db import connection
@@ -110,33 +111,60 @@ def search(queryset, text):
 
 
 def with_snippets(queryset, text):
-    """Annotate `snippet`: HTML-safe text with the matching words in <mark>. On PostgreSQL via
-    ts_headline (its input is escaped first, so only our <mark> tags are markup)."""
+    """On PostgreSQL, annotate `headline`: the claim's text (HTML-escaped first) with every word the
+    search matched, in any form its stemming matched it, in <mark>. snippet() reads which words
+    those are; SQLite marks the search's own words."""
     text = clean_query(text)
     if is_postgres() and text:
         sql = (
             "ts_headline(%s::regconfig, replace(replace(replace(claims_claim.text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'),"
-            " websearch_to_tsquery(%s::regconfig, %s),"
-            " 'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, ShortWord=2, MaxFragments=2')"
+            " websearch_to_tsquery(%s::regconfig, %s), 'StartSel=<mark>, StopSel=</mark>, HighlightAll=true')"
         )
-        return queryset.annotate(snippet=RawSQL(sql, (settings.SEARCH_CONFIG, settings.SEARCH_CONFIG, text)))
+        return queryset.annotate(headline=RawSQL(sql, (settings.SEARCH_CONFIG, settings.SEARCH_CONFIG, text)))
     return queryset
 
 
-def python_snippet(claim_text, text, width=160):
-    """The SQLite fallback for snippets, computed per row in Python (no query)."""
-    terms = words(clean_query(text))
-    lowered = claim_text.lower()
-    hits = [lowered.find(t) for t in terms if lowered.find(t) >= 0]
-    start = max(0, min(hits) - width // 3) if hits else 0
-    if start > 0:
-        # Begin at a word, not in the middle of one.
-        space = claim_text.find(" ", start, min(hits))
-        start = space + 1 if space >= 0 else start
-    excerpt = claim_text[start : start + width]
-    html = escape(excerpt)
-    for term in sorted(set(terms), key=len, reverse=True):
-        html = re.sub(f"({re.escape(escape(term))})", r"<mark>\1</mark>", html, flags=re.IGNORECASE)
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if start + width < len(claim_text) else ""
-    return f"{prefix}{html}{suffix}"
+# A sentence ends at . ! ? or … (and any closing quotes or brackets), before white space.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+")
+_MARKED = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def snippet(claim_text, query, headline=None, width=200):
+    """HTML-safe excerpt of a claim's text for a search result, with the matching words in <mark>.
+    It starts at the beginning of the first sentence that holds a match (readers see where the
+    thought begins) and takes the sentences after it up to about `width` characters, with “…” where
+    text is left out. A sentence whose match lies further in than `width` starts at a word instead.
+    `headline` (PostgreSQL's, from with_snippets) says which words matched; else the query's words."""
+    if headline:
+        terms = {unescape(w) for w in _MARKED.findall(headline)}
+        pattern = r"\b(" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")\b"
+    else:
+        terms = set(words(clean_query(query)))
+        pattern = "(" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + ")"
+    hit = re.compile(pattern, re.IGNORECASE) if terms else None
+    start, end = _window(claim_text, hit, width)
+    excerpt, parts, done = claim_text[start:end], [], 0
+    for match in hit.finditer(excerpt) if hit is not None else ():
+        parts += [escape(excerpt[done : match.start()]), f"<mark>{escape(match.group(0))}</mark>"]
+        done = match.end()
+    parts.append(escape(excerpt[done:]))
+    return f"{'…' if start > 0 else ''}{''.join(parts)}{'…' if end < len(claim_text) else ''}"
+
+
+def _window(text, hit, width):
+    """(start, end) of the excerpt: see snippet()."""
+    found = hit.search(text) if hit is not None else None
+    at = found.start() if found else 0
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    start = max(s for s in starts if s <= at)
+    if at - start > width // 2:  # a long sentence: begin at a word shortly before the match
+        space = text.find(" ", at - width // 3, at)
+        start = space + 1 if space >= 0 else at
+    end = start + width
+    if end >= len(text):
+        return start, len(text)
+    boundary = max((m.end() for m in _SENTENCE_END.finditer(text, start, end)), default=0)
+    if boundary > at:
+        return start, boundary
+    space = text.rfind(" ", max(at, start), end)
+    return start, (space if space > at else end)

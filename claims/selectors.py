@@ -6,7 +6,9 @@ the admin calls (behind its login) to render a draft or a proposed change with t
 
 import datetime
 import hashlib
+import unicodedata
 from dataclasses import dataclass
+from itertools import groupby
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
@@ -16,9 +18,12 @@ from django.utils.translation import gettext as _
 from claims import matching
 from claims.models import Appearance, Claim, Claimant, ContentVersion, Correction, Evidence, Rating, Topic, Verdict
 from claims.services import content_version_current
+from organisation.models import FundingSource, OrganisationText, StaffProfile
 from sources.models import Source
 
 LIST_RELATED = ("claimant", "verdict__rating")
+# The verdict's byline: its author and reviewer with their public profiles (organisation.StaffProfile).
+BYLINE_RELATED = ("verdict__author__staff_profile", "verdict__reviewer__staff_profile")
 # Aggregates are keyed on the content version, so a publish makes them unreachable at once; this
 # only bounds how long an unreachable entry occupies the cache.
 AGGREGATE_SECONDS = 24 * 3600
@@ -170,7 +175,7 @@ def featured_topics(aggregates):
 
 def _with_page_parts(claims):
     corrections = Correction.objects.select_related("old_rating", "new_rating")
-    return claims.select_related("claimant", "verdict__rating").prefetch_related(
+    return claims.select_related("claimant", "verdict__rating", *BYLINE_RELATED).prefetch_related(
         "topics",
         Prefetch("appearances", queryset=Appearance.objects.select_related("source__publisher")),
         Prefetch("verdict__evidence", queryset=Evidence.objects.select_related("source__publisher")),
@@ -296,6 +301,11 @@ def _copy(obj, **values):
     return type(obj)(**{f.attname: getattr(obj, f.attname) for f in fields}, **values)
 
 
+def claim_for_card(slug):
+    """A public claim with what its share image shows (claimant, rating), or None. One query."""
+    return Claim.objects.public().select_related("claimant", "verdict__rating").filter(slug=slug).first()
+
+
 def claim_stamp(slug):
     """(etag, last_modified, content version) of a public claim's page, or None when there is no
     such page. One query. The content version changes with every publish, correction and
@@ -393,3 +403,124 @@ def published_before(offset, *, newest=True):
         Verdict.objects.published().order_by(*order).values_list("published_at", "claim_id")[offset : offset + 1]
     )
     return rows[0] if rows else None
+
+
+def content_stamp():
+    """(number, changed_at) of the content version: every publish, correction and retraction, and
+    every change to what public pages show of claimants, topics, ratings, sources and the
+    organisation, changes both. One query."""
+    row = ContentVersion.objects.filter(pk=1).values_list("number", "changed_at").first()
+    return row or (1, None)
+
+
+# --- Indexes: topics and claimants -----------------------------------------------------------------
+
+
+def topic_index(aggregates):
+    """Topics with published claims, by name, each with `n_claims`. One query, and the topic counts'
+    the first time per content version."""
+    counts = aggregates.topic_counts()
+    topics = list(Topic.objects.filter(pk__in=list(counts)).order_by("name"))
+    for topic in topics:
+        topic.n_claims = counts[topic.pk]
+    return topics
+
+
+def index_letter(name):
+    """The letter a name is filed under in the A–Z index: its first letter without accents (É under
+    E), or "#" for digits, symbols and other scripts."""
+    for char in unicodedata.normalize("NFKD", name):
+        if char.isalnum():
+            letter = char.upper()
+            return letter if "A" <= letter <= "Z" else "#"
+    return "#"
+
+
+def sort_key(name):
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold() or name.casefold()
+
+
+def claimant_index(aggregates):
+    """Every claimant with published checks: [{slug, name, role, kind, n, letter}] in A–Z order. One
+    query the first time per content version, none after: the index pages filter and page it in
+    memory (a few thousand short rows)."""
+    return aggregates.get("claimant-index", _claimant_index)
+
+
+def _claimant_index():
+    rows = (
+        Claim.objects.published()
+        .filter(claimant__isnull=False)
+        .order_by()
+        .values("claimant__slug", "claimant__name", "claimant__role", "claimant__kind")
+        .annotate(n=Count("pk"))
+    )
+    index = [
+        {
+            "slug": row["claimant__slug"],
+            "name": row["claimant__name"],
+            "role": row["claimant__role"],
+            "kind": row["claimant__kind"],
+            "n": row["n"],
+            "letter": index_letter(row["claimant__name"]),
+        }
+        for row in rows
+    ]
+    index.sort(key=lambda row: (row["letter"] == "#", sort_key(row["name"]), row["slug"]))
+    return index
+
+
+def claimant_letters(index):
+    """{letter: number of claimants} of the index."""
+    return {letter: len(list(rows)) for letter, rows in groupby(index, key=lambda row: row["letter"])}
+
+
+# --- Who we are: bylines, staff pages, funding, texts ----------------------------------------------
+
+
+def staff_with_page(slug):
+    """A staff profile whose owner published its page, or None. One query."""
+    return StaffProfile.objects.filter(slug=slug, public_page=True, user__is_active=True).first()
+
+
+def claims_signed_by(user_id):
+    """Published claims whose verdict `user_id` wrote or reviewed, newest first, as list rows."""
+    signed = Q(verdict__author_id=user_id) | Q(verdict__reviewer_id=user_id)
+    return published_claims_sorted().filter(signed)
+
+
+def team():
+    """Staff who published their profile page, by public name. One query."""
+    return list(StaffProfile.objects.filter(public_page=True, user__is_active=True).order_by("display_name"))
+
+
+def organisation_texts():
+    """{kind: Markdown body} of the editorial texts. One query."""
+    return dict(OrganisationText.objects.values_list("kind", "body"))
+
+
+def funding_by_year():
+    """[(year, [FundingSource], {currency: total})], the latest year first. One query."""
+    years = []
+    for year, rows in groupby(FundingSource.objects.order_by("-year", "-amount", "funder"), key=lambda f: f.year):
+        rows = list(rows)
+        totals = {}
+        for row in rows:
+            totals[row.currency] = totals.get(row.currency, 0) + row.amount
+        years.append((year, rows, sorted(totals.items())))
+    return years
+
+
+# --- Sources as readers see them -------------------------------------------------------------------
+
+
+def cited_source(slug):
+    """A source that published verdicts cite as evidence, with its publisher, or None. One query."""
+    cited = Evidence.objects.filter(source_id=OuterRef("pk"), verdict__status=Verdict.Status.PUBLISHED)
+    return Source.objects.select_related("publisher").filter(Exists(cited), slug=slug).first()
+
+
+def claims_citing(source, limit=50):
+    """Published claims whose verdict cites `source`, newest first, as list rows. One query."""
+    ids = Evidence.objects.filter(source=source).values("verdict__claim_id")
+    return list(published_claims_sorted().filter(pk__in=ids)[:limit])

@@ -35,6 +35,7 @@ from claims.models import (
     Verdict,
     validate_rating_fits_claim,
 )
+from organisation.models import StaffProfile
 from sources.models import Publisher, Source
 
 PUBLISH_PERMISSION = "claims.publish_verdict"
@@ -886,3 +887,46 @@ def reference_save(*, obj, by, expected_version=None):
 
 def claimant_save(*, claimant, by, expected_version=None):
     return reference_save(obj=claimant, by=by, expected_version=expected_version)
+
+
+# --- Who we are (organisation): bylines, funding, editorial texts ----------------------------------
+
+
+@transaction.atomic
+def staff_profile_save(*, profile: StaffProfile, by, expected_version=None) -> StaffProfile:
+    """Save a staff member's public profile. Its owner changes it (their public name and whether their
+    page is published are theirs to decide), and a superuser may. The bylines of every fact-check
+    they wrote or reviewed show the name, so those claims are marked changed for partners."""
+    if not (by.is_active and by.is_staff and (by.pk == profile.user_id or by.is_superuser)):
+        raise PermissionDenied(_("Only its owner can change a staff profile."))
+    profile.full_clean()
+    if profile.pk:
+        _bumped(profile, _check_version(StaffProfile, profile.pk, expected_version, _("profile")))
+    profile.save()
+    signed = Q(verdict__author_id=profile.user_id) | Q(verdict__reviewer_id=profile.user_id)
+    Claim.objects.filter(pk__in=Claim.objects.filter(signed).values("pk")).update(updated_at=timezone.now())
+    content_version_bump()
+    return profile
+
+
+@transaction.atomic
+def organisation_save(*, obj, by, expected_version=None):
+    """Save a funding source or an editorial text of the About and methodology pages: what we tell
+    readers about ourselves is changed by reviewers only, on the record (history)."""
+    if not can_publish(by):
+        raise PermissionDenied(_("Only a reviewer can change what we publish about the organisation."))
+    obj.full_clean()
+    if obj.pk:
+        _bumped(obj, _check_version(type(obj), obj.pk, expected_version, type(obj)._meta.verbose_name))
+    obj.save()
+    content_version_bump()
+    return obj
+
+
+@transaction.atomic
+def organisation_delete(*, obj, by):
+    """Delete a funding source (a row entered by mistake); its history keeps it."""
+    if not can_publish(by):
+        raise PermissionDenied(_("Only a reviewer can change what we publish about the organisation."))
+    obj.delete()
+    content_version_bump()

@@ -3,23 +3,26 @@ the selectors) and only ever shows published material (retracted verdicts keep t
 
 import hashlib
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_response_headers
+from django.utils.formats import date_format
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from claims import selectors
+from claims import colours, selectors, sharecard
 from claims.claimreview import claim_review, rating_bounds, to_script_json
 from claims.forms import ClaimFilterForm
 from claims.models import Claim, Rating, Verdict
-from claims.search import is_postgres, python_snippet, search, with_snippets
+from claims.search import search, snippet, with_snippets
 
 PAGE_SIZE = 20
 # Filtered lists (and topics) page with OFFSET up to here: 2,000 rows skipped at most.
@@ -51,10 +54,34 @@ def read_only(view):
     return csrf_exempt(wrapper)
 
 
+def content_dated(view):
+    """A read_only page or feed whose content changes only with the content version: it is sent with
+    Last-Modified (when the version last changed), and a reader's If-Modified-Since at or after that
+    is answered 304 before anything else is read. The view finds the version in
+    `request.content_version`. One query. Logged-in staff always get a fresh page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.content_version, changed_at = selectors.content_stamp()
+        staff = request.user.is_authenticated
+        last_modified = int(changed_at.timestamp()) if changed_at and not staff else None
+        if last_modified is not None:
+            not_modified = get_conditional_response(request, last_modified=last_modified)
+            if not_modified is not None:
+                patch_cache_control(not_modified, public=True, max_age=60, s_maxage=300)
+                return not_modified
+        response = view(request, *args, **kwargs)
+        if last_modified is not None and response.status_code == 200:
+            response["Last-Modified"] = http_date(last_modified)
+        return response
+
+    return read_only(wrapper)
+
+
 def cdn_cached(view):
-    """A read_only page with cache headers fit for a CDN for anonymous readers; logged-in staff get
-    their own, uncached copy (nothing staff-only is shown, but their session cookie must never be
-    shared)."""
+    """A content_dated page with cache headers fit for a CDN for anonymous readers; logged-in staff
+    get their own, uncached copy (nothing staff-only is shown, but their session cookie must never
+    be shared)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -65,7 +92,7 @@ def cdn_cached(view):
             patch_cache_control(response, public=True, max_age=60, s_maxage=300)
         return response
 
-    return read_only(wrapper)
+    return content_dated(wrapper)
 
 
 def paginate(queryset, page_number, per_page=PAGE_SIZE, count=None, deepest=None):
@@ -89,7 +116,23 @@ def paginate(queryset, page_number, per_page=PAGE_SIZE, count=None, deepest=None
         ) % {"deepest": shown}
     page = paginator.page(min(number, shown))
     page.capped = page.number == shown < last  # no "Next" link to a page that is not served
+    page.links = page_links(page.number, shown)
     return page, message
+
+
+def page_links(number, last, *, around=2):
+    """The page numbers a pager links, with None for each gap: the first and last pages, and `around`
+    pages either side of the current one (1 … 4 5 6 7 8 … 101)."""
+    wanted = {1, last, *range(number - around, number + around + 1)}
+    links, previous = [], 0
+    for n in sorted(p for p in wanted if 1 <= p <= last):
+        if n - previous == 2:
+            links.append(n - 1)  # a gap of one page is that page, not an ellipsis
+        elif n - previous > 2:
+            links.append(None)
+        links.append(n)
+        previous = n
+    return links
 
 
 def page_number_of(request):
@@ -108,7 +151,7 @@ def page_number_of(request):
 
 @cdn_cached
 def home(request):
-    aggregates = selectors.Aggregates()
+    aggregates = selectors.Aggregates(request.content_version)
     all_ratings = selectors.ratings()
     counts = aggregates.rating_counts()
     return render(
@@ -158,7 +201,7 @@ def claim_list(request):
     if data.get("q") and not data.get("sort"):
         # Show the order in force: a search is sorted by relevance unless told otherwise.
         data["sort"] = ClaimFilterForm.SORT_RELEVANCE
-    aggregates = selectors.Aggregates()
+    aggregates = selectors.Aggregates(request.content_version)
     choices = selectors.filter_choices(aggregates)
     form = ClaimFilterForm(data, choices=choices)
     values = form.values()
@@ -182,9 +225,9 @@ def claim_list(request):
     deepest = None if not filters else DEEPEST_FILTERED_PAGE
     page, page_error = paginate(claims, values.get("page"), count=count, deepest=deepest)
     rows = page.object_list = page_rows(page, claims, whole_list=not filters, sort=sort)
-    if query and not is_postgres():
+    if query:
         for claim in rows:
-            claim.snippet = python_snippet(claim.text, query)
+            claim.snippet = snippet(claim.text, query, getattr(claim, "headline", None))
     errors = [e for field in form.errors.values() for e in field]
     if page_error:
         errors.append(page_error)
@@ -254,6 +297,55 @@ def claim_detail(request, slug):
     return response
 
 
+SHARE_IMAGE_SECONDS = 24 * 3600
+
+
+@read_only
+def claim_share_image(request, slug):
+    """The claim page's Open Graph image (claims.sharecard), rendered once per version of the claim:
+    kept in the cache under the page's own ETag, so any change to what it shows draws a new one."""
+    stamp = selectors.claim_stamp(slug)
+    if stamp is None:
+        raise Http404(_("No published claim at this address."))
+    etag, last_modified, _version = stamp
+    not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
+    if not_modified is None:
+        key = f"claims:share-image:{etag}"
+        png = cache.get(key)
+        if png is None:
+            png = share_image_of(selectors.claim_for_card(slug))
+            cache.set(key, png, SHARE_IMAGE_SECONDS)
+        response = HttpResponse(png, content_type="image/png")
+    else:
+        response = not_modified
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified.timestamp())
+    patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+def share_image_of(claim):
+    verdict = claim.verdict
+    if verdict.status == Verdict.Status.RETRACTED:
+        badge, colour = _("Retracted"), "#57606a"
+    else:
+        badge, colour = verdict.rating.label, verdict.rating.colour
+    if claim.claimant:
+        who = f"{claim.claimant.name}, {claim.claimant.role}" if claim.claimant.role else claim.claimant.name
+    else:
+        who = _("Unattributed")
+    when = f" · {date_format(claim.made_on, 'j F Y')}" if claim.made_on else ""
+    return sharecard.render(
+        site_name=settings.SITE_NAME,
+        site_host=urlsplit(settings.SITE_URL).netloc,
+        badge=badge,
+        badge_colour=colour,
+        title=claim.title,
+        attribution=f"— {who}{when}",
+        eyebrow=_("Pledge tracker") if claim.kind == Claim.Kind.PLEDGE else _("Fact-check"),
+    )
+
+
 @cdn_cached
 def claimant_detail(request, slug):
     claimant = selectors.claimant_with_claims(slug)
@@ -261,7 +353,7 @@ def claimant_detail(request, slug):
         raise Http404(_("No claimant with published checks at this address."))
     number, page_error = page_number_of(request)
     all_ratings = selectors.ratings()
-    counts = selectors.Aggregates().claimant_rating_counts(claimant.pk)
+    counts = selectors.Aggregates(request.content_version).claimant_rating_counts(claimant.pk)
     theirs = selectors.published_claims_sorted().filter(claimant=claimant)
     page, out_of_range = paginate(theirs, number, count=sum(counts.values()))
     return render(
@@ -286,7 +378,7 @@ def topic_detail(request, slug):
         raise Http404(_("No topic at this address."))
     number, page_error = page_number_of(request)
     all_ratings = selectors.ratings()
-    counts = selectors.Aggregates().topic_rating_counts(topic.pk)
+    counts = selectors.Aggregates(request.content_version).topic_rating_counts(topic.pk)
     theirs = selectors.published_claims().filter(topics=topic)
     page, out_of_range = paginate(theirs, number, count=sum(counts.values()), deepest=DEEPEST_FILTERED_PAGE)
     return render(
@@ -306,7 +398,7 @@ def topic_detail(request, slug):
 @cdn_cached
 def ratings(request):
     all_ratings = selectors.ratings()
-    counts = selectors.Aggregates().rating_counts()
+    counts = selectors.Aggregates(request.content_version).rating_counts()
     for rating in all_ratings:
         rating.n_claims = counts.get(rating.pk, 0)
     return render(
@@ -315,6 +407,7 @@ def ratings(request):
         {
             "veracity": [r for r in all_ratings if r.scale == Rating.Scale.VERACITY],
             "pledge": [r for r in all_ratings if r.scale == Rating.Scale.PLEDGE],
+            "texts": selectors.organisation_texts(),
         },
     )
 
@@ -336,7 +429,83 @@ def corrections(request):
 
 @cdn_cached
 def about(request):
-    return render(request, "pages/about.html")
+    """Who we are and who funds us (IFCN, EFCSN): every part of it maintained in the admin."""
+    return render(
+        request,
+        "pages/about.html",
+        {"texts": selectors.organisation_texts(), "funding": selectors.funding_by_year(), "team": selectors.team()},
+    )
+
+
+@cdn_cached
+def topic_index(request):
+    topics = selectors.topic_index(selectors.Aggregates(request.content_version))
+    return render(request, "claims/topic_index.html", {"topics": topics})
+
+
+CLAIMANTS_PER_PAGE = 60
+
+
+@cdn_cached
+def claimant_index(request):
+    """Every claimant with published checks, A–Z, with their number of checks; by letter (?letter=)
+    and by a search within the names and roles (?q=). Filtered and paged in memory from one cached
+    list (see selectors.claimant_index)."""
+    index = selectors.claimant_index(selectors.Aggregates(request.content_version))
+    letters = selectors.claimant_letters(index)
+    letter = request.GET.get("letter", "").upper()
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    errors = []
+    if letter and letter not in letters:
+        errors.append(_("No claimant is filed under “%(letter)s”; showing all of them.") % {"letter": letter[:5]})
+        letter = ""
+    rows = [row for row in index if row["letter"] == letter] if letter else index
+    if query:
+        needle = selectors.sort_key(query)
+        rows = [row for row in rows if needle in selectors.sort_key(f"{row['name']} {row['role']}")]
+    number, page_error = page_number_of(request)
+    page, out_of_range = paginate(rows, number, per_page=CLAIMANTS_PER_PAGE)
+    errors += [e for e in (page_error, out_of_range) if e]
+    context = {
+        "page": page,
+        "claimants": list(page.object_list),
+        "alphabet": [(c, letters.get(c, 0)) for c in [*map(chr, range(ord("A"), ord("Z") + 1)), "#"]],
+        "letter": letter,
+        "query": query,
+        "total": len(index),
+        "errors": errors,
+    }
+    return render(request, "claims/claimant_index.html", context, status=400 if errors else 200)
+
+
+@cdn_cached
+def staff_detail(request, slug):
+    """A staff member's public page, while they opt in: who they are and what they signed."""
+    profile = selectors.staff_with_page(slug)
+    if profile is None:
+        raise Http404(_("No public profile at this address."))
+    number, page_error = page_number_of(request)
+    page, out_of_range = paginate(selectors.claims_signed_by(profile.user_id), number)
+    return render(
+        request,
+        "claims/staff_detail.html",
+        {
+            "profile": profile,
+            "page": page,
+            "claims": list(page.object_list),
+            "errors": [e for e in (page_error, out_of_range) if e],
+        },
+    )
+
+
+@cdn_cached
+def source_detail(request, slug):
+    """A source that published verdicts cite, with the text we captured and its SHA-256: the link every
+    piece of evidence has, even a source with no public address (or one that has disappeared)."""
+    source = selectors.cited_source(slug)
+    if source is None:
+        raise Http404(_("No cited source at this address."))
+    return render(request, "claims/source_detail.html", {"source": source, "claims": selectors.claims_citing(source)})
 
 
 @cdn_cached
@@ -350,11 +519,11 @@ def contact(request):
 
 @read_only
 def rating_styles(request):
-    """Badge colours from the Rating rows, as a stylesheet: no inline style is ever needed, and
-    the text colour is whichever of near-black or white contrasts more with the badge colour."""
+    """Badge colours from the Rating rows, as a stylesheet: no inline style is ever needed, and the
+    text colour reaches WCAG AA on each (claims.colours.badge_text)."""
     rules = []
     for rating in selectors.ratings():
-        text = contrast_text(rating.colour)
+        text = colours.badge_text(rating.colour)
         rules.append(
             f".rating--{rating.slug}{{background-color:{rating.colour};color:{text};border-color:{rating.colour}}}"
         )
@@ -367,26 +536,6 @@ def rating_styles(request):
     patch_response_headers(response, cache_timeout=300)
     patch_cache_control(response, public=True)
     return response
-
-
-def relative_luminance(colour):
-    def channel(hex_pair):
-        c = int(hex_pair, 16) / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(a, b):
-    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
-def contrast_text(colour):
-    # With pure black and white one of the two always reaches 4.5:1 (WCAG AA), whatever the colour.
-    dark, light = "#000000", "#ffffff"
-    return light if contrast_ratio(colour, light) >= contrast_ratio(colour, dark) else dark
 
 
 @read_only

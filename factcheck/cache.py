@@ -39,7 +39,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
-from django.utils.http import parse_etags
+from django.utils.http import parse_etags, parse_http_date_safe
 
 from claims.models import ContentVersion
 from claims.services import VERSION_CACHE_KEY, VERSION_CACHE_SECONDS
@@ -48,7 +48,7 @@ from claims.services import VERSION_CACHE_KEY, VERSION_CACHE_SECONDS
 CACHEABLE_PARAMS = frozenset(
     {
         # the readers' pages
-        "q", "rating", "claimant", "topic", "kind", "language", "date_from", "date_to", "sort", "page",
+        "q", "rating", "claimant", "topic", "kind", "language", "date_from", "date_to", "sort", "page", "letter",
         # the API
         "cursor", "page_size", "ordering", "made_after", "made_before", "published_after", "published_before",
         "updated_since", "since", "text", "limit", "format",
@@ -71,6 +71,16 @@ def content_version():
         cursor.execute(_VERSION_SQL)
         row = cursor.fetchone()
     return row[0] if row else 1
+
+
+def not_modified_since(request, headers):
+    """Whether the request's If-Modified-Since (honoured only without If-None-Match, as RFC 9110
+    says) is at or after the stored response's Last-Modified."""
+    if request.META.get("HTTP_IF_NONE_MATCH"):
+        return False
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    modified = parse_http_date_safe({k.lower(): v for k, v in headers}.get("last-modified", ""))
+    return since is not None and modified is not None and modified <= since
 
 
 class PublicCacheMiddleware:
@@ -160,7 +170,7 @@ class PublicCacheMiddleware:
 
     def respond(self, request, entry):
         _version, content, headers, etag = entry
-        if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+        if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")) or not_modified_since(request, headers):
             response = HttpResponseNotModified()
         else:
             response = HttpResponse(content)

@@ -93,3 +93,31 @@ def env_database(name, default):
             f"{name} must be a sqlite:/// or postgres:// URL; got engine {engine or 'unknown'!r}."
         )
     return config
+
+
+# Domains reserved for examples and documentation (RFC 2606, RFC 6761): mail sent there reaches nobody.
+_PLACEHOLDER_DOMAINS = ("example.com", "example.net", "example.org", "localhost")
+_PLACEHOLDER_SUFFIXES = (".example", ".invalid", ".localhost", ".example.com", ".example.net", ".example.org")
+
+
+def env_email(name, default, *, production):
+    """An email address readers are shown. In production (`production`) it must be set, and not to a
+    placeholder such as corrections@example.org: readers would write to nobody."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    value = os.environ.get(name, default).strip()
+    if not value:
+        if production:
+            raise ImproperlyConfigured(f"{name} must be set to the address readers write to (DEBUG is off).")
+        return value
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ImproperlyConfigured(f"{name} must be an email address; got {value!r}.") from None
+    domain = value.rsplit("@", 1)[1].lower()
+    if production and (domain in _PLACEHOLDER_DOMAINS or domain.endswith(_PLACEHOLDER_SUFFIXES)):
+        raise ImproperlyConfigured(
+            f"{name} is {value!r}, a placeholder that reaches nobody: set the address readers write to."
+        )
+    return value

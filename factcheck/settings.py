@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.env import env_bool, env_database, env_float, env_int, env_list, env_rate, env_str
+from factcheck.env import env_bool, env_database, env_email, env_float, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "sources",
+    "organisation",
     "claims",
     "desk",
 ]
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     # Before sessions and auth: a hit skips them (factcheck/cache.py says what is cached).
     "factcheck.cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Only with more than one language (below): it adds Vary: Accept-Language to every answer.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,6 +119,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+if len(LANGUAGES) < 2:
+    # Nothing varies by language: Vary: Accept-Language would only split every cache (CDN, browsers).
+    MIDDLEWARE.remove("django.middleware.locale.LocaleMiddleware")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -187,7 +192,8 @@ PUBLIC_CACHE_MAX_VARIANTS = env_int("PUBLIC_CACHE_MAX_VARIANTS", 2000, minimum=1
 # The fact-checking organisation, as named in ClaimReview markup and on the pages.
 SITE_NAME = env_str("SITE_NAME", "Factcheck Desk")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-SITE_CONTACT_EMAIL = env_str("SITE_CONTACT_EMAIL", "corrections@example.org")
+# Where readers write to report an error (the About and contact pages). Production must set a real one.
+SITE_CONTACT_EMAIL = env_email("SITE_CONTACT_EMAIL", "corrections@example.org" if DEBUG else "", production=not DEBUG)
 # PostgreSQL text-search configuration used for the stored search vector and for queries.
 SEARCH_CONFIG = env_str("SEARCH_CONFIG", "english")
 

@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "factcheck.example",
     "CSRF_TRUSTED_ORIGINS": "https://factcheck.example",
     "SITE_URL": "https://factcheck.example",
+    "SITE_CONTACT_EMAIL": "corrections@factcheck.test",
     "SECURE_HSTS_PRELOAD": "1",
     "STATIC_MANIFEST": "0",
 }
@@ -44,3 +45,14 @@ def test_check_deploy_names_what_is_missing_when_https_is_turned_off():
     assert result.returncode == 1
     assert "security.W004" in result.stderr  # HSTS
     assert "security.W008" in result.stderr  # HTTPS redirect
+
+
+def test_production_refuses_to_start_with_the_example_contact_address():
+    result = _check_deploy(SITE_CONTACT_EMAIL="corrections@example.org")
+    assert result.returncode == 1
+    assert (
+        "SITE_CONTACT_EMAIL is 'corrections@example.org', a placeholder that reaches nobody: set the address "
+        "readers write to."
+    ) in result.stderr
+    result = _check_deploy(SITE_CONTACT_EMAIL="")
+    assert "SITE_CONTACT_EMAIL must be set to the address readers write to (DEBUG is off)." in result.stderr

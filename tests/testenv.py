@@ -6,6 +6,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("STATIC_MANIFEST", "0")
+# Production refuses to start without a real contact address (factcheck.env.env_email).
+os.environ.setdefault("SITE_CONTACT_EMAIL", "corrections@factcheck.test")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # The test client speaks plain HTTP; production redirects it to HTTPS (README "Deploying").
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")

@@ -270,13 +270,19 @@ ClaimReviewSerializer = _ld(
         "dateModified": serializers.DateTimeField(help_text=_("When the verdict last changed.")),
         "inLanguage": serializers.CharField(help_text=_("BCP 47 code of the claim's language.")),
         "author": _ld(
-            "SchemaOrgOrganization",
+            "SchemaOrgReviewAuthor",
             {
-                "@type": serializers.CharField(help_text=_("Always `Organization`.")),
-                "name": serializers.CharField(help_text=_("Our organisation's name.")),
-                "url": serializers.URLField(help_text=_("Our site.")),
+                "@type": serializers.CharField(help_text=_("`Organization` (first), then `Person`.")),
+                "name": serializers.CharField(help_text=_("Our organisation's name, then the author's public name.")),
+                "url": serializers.URLField(
+                    required=False, help_text=_("Our site; the author's public page if they have one.")
+                ),
+                "jobTitle": serializers.CharField(required=False, help_text=_("The author's job title.")),
             },
-        )(help_text=_("The fact-checking organisation.")),
+        )(
+            many=True,
+            help_text=_("The fact-checking organisation, then the staff member who wrote the verdict."),
+        ),
         "reviewRating": _RATING_LD(help_text=_("The verdict's rating.")),
         "itemReviewed": _ITEM_LD(help_text=_("The claim that was checked.")),
         "reviewBody": serializers.CharField(required=False, help_text=_("The verdict in one sentence.")),

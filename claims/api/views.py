@@ -167,7 +167,7 @@ class ClaimReviewViewSet(SyncOrdering, ListViewSet):
     def get_queryset(self):
         return (
             Claim.objects.published()
-            .select_related("claimant", "verdict__rating")
+            .select_related("claimant", "verdict__rating", "verdict__author__staff_profile")
             .annotate(published_at=F("verdict__published_at"))
             .prefetch_related(Prefetch("appearances", queryset=Appearance.objects.select_related("source__publisher")))
         )

@@ -1,9 +1,18 @@
-"""Template helpers for the readers' site: sanitised Markdown, rating badges and charts."""
+"""Template helpers for the readers' site: sanitised Markdown, rating badges and charts, times as the
+HTML spec takes them, bylines."""
+
+import datetime
 
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from organisation.models import public_name, public_profile
 
 register = template.Library()
 
@@ -61,3 +70,27 @@ def rating_badge(rating, size=""):
 @register.inclusion_tag("includes/rating_chart.html")
 def rating_chart(dist, caption=""):
     return {"dist": dist, "caption": caption}
+
+
+@register.filter
+def iso(value):
+    """A date or time as the HTML spec's <time datetime> takes it: to the second, in UTC (a time
+    with microseconds is invalid there, and the validator rejects it)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(datetime.UTC)
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
+@register.simple_tag(takes_context=True)
+def byline(context, user):
+    """The public name of the staff member who wrote or reviewed a verdict (organisation.StaffProfile),
+    linked to their page when they published one; isolated for bidirectional text."""
+    name = public_name(user) or _("a %(site)s editor") % {"site": context.get("SITE_NAME", "")}
+    profile = public_profile(user)
+    if profile is None:
+        return format_html("<bdi>{}</bdi>", name)
+    return format_html('<a href="{}"><bdi>{}</bdi></a>', reverse("claims:staff_detail", args=[profile.slug]), name)

@@ -81,22 +81,24 @@ def test_corrections_feeds_keep_a_retracted_verdicts_earlier_corrections(client,
 def test_corrections_feed_query_count_is_constant(client, reviewer, django_assert_num_queries):
     verdict = make_verdict(reviewer=reviewer)
     add_correction(verdict, reviewer, kind=Correction.Kind.UPDATE, note="Updated.")
-    with django_assert_num_queries(1):
+    # content version, the items
+    with django_assert_num_queries(2):
         client.get("/feeds/corrections.rss")
     for i in range(19):
         make_verdict(Verdict.Status.RETRACTED, slug=f"r-{i}", reviewer=reviewer)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         feed = feedparser.parse(client.get("/feeds/corrections.atom").content)
     assert len(feed.entries) == 20
 
 
 def test_feeds_query_count_is_constant(client, django_assert_num_queries):
     make_verdict()
-    with django_assert_num_queries(1):
+    # content version, the items
+    with django_assert_num_queries(2):
         client.get("/feeds/verdicts.rss")
     for i in range(20):
         make_verdict(slug=f"f-{i}")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         feed = feedparser.parse(client.get("/feeds/verdicts.rss").content)
     assert len(feed.entries) == 21
 
@@ -217,3 +219,28 @@ def test_corrections_feeds_strip_stored_control_characters(client, stored_contro
     [entry] = feed.entries
     assert entry.title == "Rating change: Tax\ncuts[1m for all"
     assert entry.summary == "Rating changed from False to Mostly false. Fixed the\ndate."
+
+
+def test_corrections_atom_entries_have_updated(client, reviewer):
+    verdict = make_verdict(reviewer=reviewer)
+    correction = add_correction(verdict, reviewer, kind=Correction.Kind.UPDATE, note="Updated.")
+    raw = client.get("/feeds/corrections.atom").content.decode()
+    entry = raw.split("<entry>", 1)[1]
+    assert f"<updated>{correction.created_at.isoformat()}</updated>" in entry
+
+
+@pytest.mark.parametrize("url", ["/feeds/verdicts.atom", "/feeds/corrections.atom"])
+def test_atom_summaries_are_plain_text(client, reviewer, url):
+    verdict = make_verdict(slug="x", text="<b>bold</b> & more", reviewer=reviewer)
+    add_correction(verdict, reviewer, kind=Correction.Kind.UPDATE, note="<i>not markup</i>")
+    raw = client.get(url).content.decode()
+    assert '<summary type="text">' in raw and 'type="html"' not in raw
+    entry = feedparser.parse(raw).entries[0]
+    assert entry.summary_detail.type == "text/plain"
+    assert "<b>bold</b> & more" in entry.summary or entry.summary == "<i>not markup</i>"
+
+
+def test_rss_descriptions_are_escaped_so_readers_show_the_text(client):
+    make_verdict(slug="x", text="<b>bold</b> & more")
+    raw = client.get("/feeds/verdicts.rss").content.decode()
+    assert "&amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; &amp;amp; more" in raw

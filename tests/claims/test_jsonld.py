@@ -7,6 +7,7 @@ import re
 import pytest
 
 from claims.models import Claim, Claimant, Rating
+from organisation.models import StaffProfile
 from tests.factories import AppearanceFactory, ClaimantFactory, make_verdict
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,10 @@ def test_claim_page_embeds_one_claimreview_with_the_required_fields(client, sett
     assert data["datePublished"] == verdict.published_at.date().isoformat()
     assert datetime.datetime.fromisoformat(data["dateModified"]) == verdict.updated_at
     assert data["inLanguage"] == "en"
-    assert data["author"] == {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL}
+    assert data["author"] == [
+        {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL},
+        {"@type": "Person", "name": "Test"},
+    ]
     assert data["reviewRating"] == {
         "@type": "Rating",
         "alternateName": "Mostly false",
@@ -97,3 +101,22 @@ def test_script_breaking_text_stays_inside_the_element_and_round_trips(client):
     assert body.count("<script") == 1
     assert "<!--" not in body
     assert jsonld(client, "/claims/hostile/")["claimReviewed"] == hostile
+
+
+def test_claimreview_author_names_the_staff_member_by_public_name_and_page(client, settings):
+    verdict = make_verdict(slug="signed")
+    StaffProfile.objects.create(
+        user=verdict.author, display_name="Ana Lyst", slug="ana-lyst", job_title="Fact-checker", public_page=True
+    )
+    assert jsonld(client, "/claims/signed/")["author"][1] == {
+        "@type": "Person",
+        "name": "Ana Lyst",
+        "url": f"{settings.SITE_URL}/team/ana-lyst/",
+        "jobTitle": "Fact-checker",
+    }
+
+
+def test_claimreview_author_without_a_public_page_is_named_without_a_link(client):
+    verdict = make_verdict(slug="unlinked")
+    StaffProfile.objects.create(user=verdict.author, display_name="Ana Lyst", slug="ana-lyst", public_page=False)
+    assert jsonld(client, "/claims/unlinked/")["author"][1] == {"@type": "Person", "name": "Ana Lyst"}

@@ -38,9 +38,11 @@ def test_staff_see_the_drafts_page_with_its_conclusion_under_a_banner(editor_cli
         html=True,
     )
     assertContains(
-        response, '<p class="verdict-box__conclusion">Unemployment fell by a tenth, not by half.</p>', html=True
+        response,
+        '<p class="verdict-box__conclusion" dir="auto">Unemployment fell by a tenth, not by half.</p>',
+        html=True,
     )
-    assertContains(response, '<h1 class="claim-head__title">Unemployment halved</h1>', html=True)
+    assertContains(response, '<h1 class="claim-head__title" dir="auto">Unemployment halved</h1>', html=True)
     assertContains(response, '<meta name="robots" content="noindex">', html=True)
     assertContains(response, '<link rel="canonical" href="http://127.0.0.1:8000/claims/unemployment-halved/">')
     assertNotContains(response, "application/ld+json")  # no ClaimReview of an unapproved draft
@@ -65,7 +67,7 @@ def test_preview_links_back_to_the_claim_and_the_verdict(editor_client, draft):
 def test_a_claim_without_a_verdict_can_be_previewed(editor_client):
     claim = ClaimFactory(title="Not written yet")
     response = editor_client.get(_preview_url(claim))
-    assertContains(response, '<h1 class="claim-head__title">Not written yet</h1>', html=True)
+    assertContains(response, '<h1 class="claim-head__title" dir="auto">Not written yet</h1>', html=True)
     assertContains(response, "Readers cannot see it yet (No verdict yet).")
 
 
@@ -106,7 +108,9 @@ def test_the_page_cache_never_stores_a_preview(settings, client, editor, draft):
     draft.conclusion = "Unemployment fell by an eighth."
     services.verdict_save(verdict=draft, by=editor)
     response = client.get(_preview_url(draft.claim))
-    assertContains(response, '<p class="verdict-box__conclusion">Unemployment fell by an eighth.</p>', html=True)
+    assertContains(
+        response, '<p class="verdict-box__conclusion" dir="auto">Unemployment fell by an eighth.</p>', html=True
+    )
     client.logout()
     assert client.get(_preview_url(draft.claim)).status_code == 302  # nothing cached for the next visitor
 
@@ -134,16 +138,20 @@ def test_a_proposed_change_previews_as_it_would_be_published(client, reviewer, e
     client.force_login(reviewer)
     response = client.get(f"/admin/claims/pendingchange/{change.pk}/preview/")
     assertContains(response, '<p class="preview-banner__title">Preview of the proposed change</p>', html=True)
-    assertContains(response, '<p class="verdict-box__conclusion">Growth rose by a third.</p>', html=True)
+    assertContains(response, '<p class="verdict-box__conclusion" dir="auto">Growth rose by a third.</p>', html=True)
     # The correction its approval adds, at the end of the page's history.
-    assertContains(response, "<p>We used the revised series.</p>", html=True)
+    assertContains(response, '<p dir="auto">We used the revised series.</p>', html=True)
     assertContains(
-        response, '<p class="muted">Previous conclusion: <q>The statement is not accurate.</q></p>', html=True
+        response,
+        '<p class="muted">Previous conclusion: <q dir="auto">The statement is not accurate.</q></p>',
+        html=True,
     )
     assert response["X-Robots-Tag"] == "noindex"
     # Readers still see the published revision.
     public = client.get("/claims/growth/")
-    assertContains(public, '<p class="verdict-box__conclusion">The statement is not accurate.</p>', html=True)
+    assertContains(
+        public, '<p class="verdict-box__conclusion" dir="auto">The statement is not accurate.</p>', html=True
+    )
     assertNotContains(public, "Growth rose by a third.")
 
 
@@ -154,8 +162,10 @@ def test_a_proposed_change_of_claim_and_appearances_previews_its_unit(reviewer_c
     unit["appearances"][0]["quote"] = "the corrected quote"
     change = services.change_propose(claim=verdict.claim, unit=unit, note="Quote corrected.", by=editor)
     response = reviewer_client.get(f"/admin/claims/pendingchange/{change.pk}/preview/")
-    assertContains(response, '<h1 class="claim-head__title">New title</h1>', html=True)
-    assertContains(response, '<blockquote class="appearance__quote"><p>the corrected quote</p></blockquote>', html=True)
+    assertContains(response, '<h1 class="claim-head__title" dir="auto">New title</h1>', html=True)
+    assertContains(
+        response, '<blockquote class="appearance__quote" dir="auto"><p>the corrected quote</p></blockquote>', html=True
+    )
 
 
 def test_previews_are_in_no_sitemap_or_feed(client, reviewer, draft):

@@ -17,7 +17,7 @@ def _fast_passwords(settings):
 
 def titles(client, query):
     body = client.get("/claims/", {"q": query}).content.decode()
-    return re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', body)
+    return re.findall(r'class="card__title" dir="auto"><a href="[^"]+">([^<]+)</a>', body)
 
 
 def test_search_finds_words_in_the_statement_and_highlights_them(client):
@@ -57,7 +57,7 @@ def test_search_combines_with_filters(client):
     make_verdict(slug="p", title="Ceasefire pledge", text="We will cease fire.", kind="pledge")
     make_verdict(slug="s", title="Ceasefire statement", text="The ceasefire held.")
     body = client.get("/claims/", {"q": "ceasefire", "kind": "pledge"}).content.decode()
-    assert re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', body) == ["Ceasefire pledge"]
+    assert re.findall(r'class="card__title" dir="auto"><a href="[^"]+">([^<]+)</a>', body) == ["Ceasefire pledge"]
 
 
 def test_relevance_is_the_default_order_when_searching_and_newest_can_be_chosen(client):
@@ -67,7 +67,7 @@ def test_relevance_is_the_default_order_when_searching_and_newest_can_be_chosen(
     assert '<option value="relevance" selected>' in body or 'value="relevance"' in body
     assert titles(client, "ceasefire")[0] == "Ceasefire ceasefire"
     newest = re.findall(
-        r'class="card__title"><a href="[^"]+">([^<]+)</a>',
+        r'class="card__title" dir="auto"><a href="[^"]+">([^<]+)</a>',
         client.get("/claims/", {"q": "ceasefire", "sort": "newest"}).content.decode(),
     )
     assert newest == ["Prices", "Ceasefire ceasefire"]

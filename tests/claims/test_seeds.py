@@ -135,3 +135,32 @@ def test_unreadable_seed_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read seed file"):
         call_command("loadseeds", file=str(tmp_path / "missing.json"))
     assert not Claim.objects.exists()
+
+
+PUBLIC_PAGES = ["/", "/claims/", "/about/", "/ratings/", "/corrections/", "/topics/", "/claimants/"]
+
+
+def test_the_word_seed_never_reaches_readers(seeded, client):
+    urls = PUBLIC_PAGES + [c.get_absolute_url() for c in Claim.objects.public()] + ["/team/dana-writer/"]
+    urls += ["/feeds/verdicts.atom", "/api/v1/claims/?page_size=10"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "seed" not in response.content.decode().lower(), url
+
+
+def test_seed_evidence_links_to_the_text_we_captured(seeded, client):
+    source = Source.objects.get()
+    body = client.get("/claims/kremlin-ready-to-negotiate-without-delay/").content.decode()
+    assert f'<li><a href="/sources/{source.slug}/">The text we captured</a></li>' in body
+    page = client.get(f"/sources/{source.slug}/")
+    assert page.status_code == 200
+    assert f'<code class="hash">{source.snapshot_sha256}</code>' in page.content.decode()
+
+
+def test_seeds_bring_a_byline_ownership_and_funding(seeded, client):
+    body = client.get("/claims/kremlin-ready-to-negotiate-without-delay/").content.decode()
+    assert '<p class="verdict-box__byline">By <a href="/team/dana-writer/"><bdi>Dana Writer</bdi></a> · ' in body
+    about = client.get("/about/").content.decode()
+    assert 'id="ownership"' in about
+    assert '<td class="funding__amount">70,200 EUR</td>' in about

@@ -207,3 +207,40 @@ def test_saving_without_changing_the_text_keeps_the_last_editor(editor, reviewer
     verdict = make_verdict(Verdict.Status.IN_REVIEW)
     services.verdict_save(verdict=Verdict.objects.get(pk=verdict.pk), by=reviewer, expected_version=verdict.version)
     assert Verdict.objects.get(pk=verdict.pk).last_edited_by_id is None
+
+
+# --- Who we are ------------------------------------------------------------------------------------
+
+
+def test_a_staff_profile_is_changed_by_its_owner_and_marks_their_claims_changed(reviewer, editor):
+    from django.core.exceptions import PermissionDenied
+
+    from organisation.models import StaffProfile
+
+    verdict = make_verdict(reviewer=reviewer)
+    before = (Claim.objects.get(pk=verdict.claim_id).updated_at, ContentVersion.objects.get(pk=1).number)
+    profile = services.staff_profile_save(
+        profile=StaffProfile(user=reviewer, display_name="Rafa", slug="rafa"), by=reviewer
+    )
+    after = (Claim.objects.get(pk=verdict.claim_id).updated_at, ContentVersion.objects.get(pk=1).number)
+    assert after[0] > before[0] and after[1] == before[1] + 1
+    profile.display_name = "Someone else"
+    with pytest.raises(PermissionDenied):
+        services.staff_profile_save(profile=profile, by=editor, expected_version=profile.version)
+    assert StaffProfile.objects.get(pk=profile.pk).display_name == "Rafa"
+
+
+def test_funding_and_texts_are_changed_by_reviewers_only(reviewer, editor):
+    from django.core.exceptions import PermissionDenied
+
+    from organisation.models import FundingSource
+
+    row = FundingSource(year=2024, funder="Readers", kind="donations", amount=10, currency="EUR")
+    with pytest.raises(PermissionDenied):
+        services.organisation_save(obj=row, by=editor)
+    services.organisation_save(obj=row, by=reviewer)
+    assert list(FundingSource.objects.values_list("funder", "version")) == [("Readers", 1)]
+    row.amount = 20
+    services.organisation_save(obj=row, by=reviewer, expected_version=1)
+    with pytest.raises(services.EditConflict):
+        services.organisation_save(obj=FundingSource.objects.get(), by=reviewer, expected_version=1)

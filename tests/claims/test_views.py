@@ -1,6 +1,7 @@
 """The readers' pages: what a reader sees, what they never see, and how much each page costs."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -9,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import services
+from claims.colours import contrast_ratio
 from claims.forms import FastSelect
 from claims.models import Claim, Correction, Rating, Topic, Verdict
-from claims.views import contrast_ratio
 from tests.factories import (
     AppearanceFactory,
     ClaimantFactory,
@@ -73,10 +74,11 @@ def test_home_shows_latest_verdicts_spread_search_and_featured_topics(client, pu
     text = text_of(response)
     assert response.status_code == 200
     assert "Latest fact-checks" in text
+    checked = verdict.published_at.strftime("%-d %B %Y")
     assert (
-        "Rating: False Ceasefire is immediate Vladimir Putin · said on 14 June 2024 The statement is not accurate."
-        in text
-    )
+        f"Rating: False Ceasefire is immediate Vladimir Putin · said on 14 June 2024 · checked on {checked} "
+        "The statement is not accurate."
+    ) in text
     assert "False 1 check" in text
     assert "True 0 checks" in text
     assert "Based on 1 published check." in text
@@ -138,7 +140,8 @@ def test_claim_list_filters_by_rating_claimant_topic_kind_language_and_dates(cli
 
     def titles(query):
         return re.findall(
-            r'class="card__title"><a href="[^"]+">([^<]+)</a>', client.get(f"/claims/?{query}").content.decode()
+            r'class="card__title" dir="auto"><a href="[^"]+">([^<]+)</a>',
+            client.get(f"/claims/?{query}").content.decode(),
         )
 
     assert titles("rating=kept") == ["A pledge"]
@@ -302,7 +305,9 @@ def test_deep_pages_of_the_whole_list_match_the_offset_pages(client, sort, djang
     client.get("/claims/")
 
     def titles(query):
-        return re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', client.get(query).content.decode())
+        return re.findall(
+            r'class="card__title" dir="auto"><a href="[^"]+">([^<]+)</a>', client.get(query).content.decode()
+        )
 
     keyset = [titles(f"/claims/?sort={sort}&page={n}") for n in (1, 2, 3)]
     # The same pages through a filter that every claim passes, which pages with OFFSET.
@@ -468,7 +473,7 @@ def test_retracted_verdict_page_says_it_was_retracted_when_and_why(client):
     assert "kept below for the record" not in text
     published = verdict.published_at.strftime("%-d %B %Y")
     assert (
-        f"History of this verdict {published} Published after review by a second editor. "
+        f"History of this verdict {published} Written by Test ; published after review by a second editor, Test . "
         f"{date} · Retraction Retracted: the source was a forgery. Spotted a mistake?"
     ) in text
     assert '<a href="#history">History of this verdict</a>' in response.content.decode()
@@ -618,7 +623,7 @@ def test_topic_page_lists_its_published_claims(client, hidden, django_assert_num
     # claims too) once per content version
     with django_assert_num_queries(5):
         text = text_of(client.get("/topics/nato/"))
-    assert "Topic NATO The alliance." in text
+    assert "Topics NATO The alliance." in text
     assert "1 fact-check" in text
     assert "About NATO" in text
     assert "Elsewhere" not in text
@@ -634,8 +639,8 @@ def test_topic_page_lists_its_published_claims(client, hidden, django_assert_num
 def test_ratings_page_is_generated_from_rating_rows(client, django_assert_num_queries):
     Rating.objects.filter(slug="false").update(description="Wrong, plainly.")
     make_verdict()
-    # content version, ratings, the rating counts (cached until the next publish)
-    with django_assert_num_queries(3):
+    # content version, ratings, the methodology text, the rating counts (cached until the next publish)
+    with django_assert_num_queries(4):
         response = client.get("/ratings/")
     text = text_of(response)
     assert "Rating: False Wrong, plainly. 1 published check" in text
@@ -650,7 +655,8 @@ def test_corrections_log_lists_public_corrections_newest_first(client, reviewer,
     second = make_verdict(slug="two", title="Second corrected", reviewer=reviewer)
     correct(verdict=second, by=reviewer, note="Second note.", rating=Rating.objects.get(slug="true"))
     make_verdict(Verdict.Status.RETRACTED, slug="three", title="Retracted one", reviewer=reviewer)
-    with django_assert_num_queries(2):
+    # content version, count, page
+    with django_assert_num_queries(3):
         response = client.get("/corrections/")
     text = text_of(response)
     assert text.index("Retracted one") < text.index("Second corrected") < text.index("First corrected")
@@ -659,7 +665,7 @@ def test_corrections_log_lists_public_corrections_newest_first(client, reviewer,
     assert "Retraction Retracted one" in text
     for i in range(20):
         correct(verdict=first, by=reviewer, note=f"More {i}.")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get("/corrections/")
 
 
@@ -780,7 +786,7 @@ def test_a_retraction_keeps_the_earlier_corrections_on_the_claim_page(client, co
     text = text_of(response)
     published, retracted = (d.strftime("%-d %B %Y") for d in (verdict.published_at, verdict.retracted_at))
     assert (
-        f"History of this verdict {published} Published after review by a second editor. "
+        f"History of this verdict {published} Written by Test ; published after review by a second editor, Test . "
         f"{correction.created_at:%-d %B %Y} · Rating change Rating: False → changed to Rating: Half true "
         f"Rating changed on new data. {retracted} · Retraction The data set was fabricated. Spotted a mistake?"
     ) in text
@@ -813,3 +819,351 @@ def test_featured_topic_without_published_claims_is_not_on_the_home_page(client)
     text = text_of(client.get("/"))
     assert "Energy prices" in text
     assert "Coming soon" not in text
+
+
+# --- Trust: bylines, transparency, navigation, standards (issue 14) ---------------------------------
+
+
+def profile_for(user, **fields):
+    from organisation.models import StaffProfile
+
+    defaults = {"display_name": f"Public {user.username}", "slug": f"p-{user.username}", "public_page": True}
+    return StaffProfile.objects.create(user=user, **{**defaults, **fields})
+
+
+def test_verdict_names_its_author_and_reviewer_by_public_name(client, reviewer):
+    verdict = make_verdict(slug="signed", reviewer=reviewer)
+    profile_for(verdict.author, display_name="Ana Lyst", slug="ana-lyst")
+    profile_for(reviewer, display_name="Rev Iewer", slug="rev", public_page=False)
+    body = client.get("/claims/signed/").content.decode()
+    assert (
+        '<p class="verdict-box__byline">By <a href="/team/ana-lyst/"><bdi>Ana Lyst</bdi></a> · '
+        "Reviewed by <bdi>Rev Iewer</bdi></p>"
+    ) in body
+    assert "factory-author" not in body and reviewer.username not in body
+
+
+def test_a_byline_without_a_profile_uses_the_full_name_never_the_username(client):
+    verdict = make_verdict(slug="plain")
+    verdict.author.first_name, verdict.author.last_name = "", ""
+    verdict.author.save()
+    body = client.get("/claims/plain/").content.decode()
+    assert "By <bdi>a Factcheck Desk editor</bdi> · Reviewed by <bdi>Test</bdi>" in body
+    assert "factory-author" not in body
+
+
+def test_staff_page_exists_only_while_its_owner_opts_in(client, reviewer, django_assert_num_queries):
+    verdict = make_verdict(slug="by-ana", title="Checked by Ana", reviewer=reviewer)
+    profile = profile_for(verdict.author, display_name="Ana Lyst", slug="ana-lyst", job_title="Fact-checker")
+    # content version, profile, count, page
+    with django_assert_num_queries(4):
+        response = client.get("/team/ana-lyst/")
+    assert "<title>Ana Lyst, Fact-checker — Factcheck Desk</title>" in response.content.decode()
+    assert "Our team Ana Lyst Fact-checker 1 fact-check written or reviewed" in text_of(response)
+    for i in range(20):
+        make_verdict(slug=f"ana-{i}", reviewer=reviewer)  # the same factory author
+    with django_assert_num_queries(4):
+        response = client.get("/team/ana-lyst/")
+    assert "21 fact-checks written or reviewed" in text_of(response)
+    profile.public_page = False
+    profile.save()
+    assert client.get("/team/ana-lyst/").status_code == 404
+    assert 'href="/team/ana-lyst/"' not in client.get("/claims/by-ana/").content.decode()
+
+
+def test_about_page_shows_ownership_funding_by_year_and_team_from_the_admin(client, django_assert_num_queries):
+    from organisation.models import FundingSource, OrganisationText
+
+    OrganisationText.objects.filter(kind="ownership").update(body="Owned by its **members**.")
+    FundingSource.objects.create(year=2024, funder="Reader donations", kind="donations", amount=48200, currency="EUR")
+    FundingSource.objects.create(year=2024, funder="A foundation", kind="grant", amount=1250.5, currency="EUR")
+    FundingSource.objects.create(year=2023, funder="Reader donations", kind="donations", amount=900, currency="EUR")
+    verdict = make_verdict()
+    profile_for(verdict.author, display_name="Ana Lyst", slug="ana-lyst", job_title="Fact-checker")
+    # content version, texts, funding, team
+    with django_assert_num_queries(4):
+        response = client.get("/about/")
+    body, text = response.content.decode(), text_of(response)
+    assert "<p>Owned by its <strong>members</strong>.</p>" in body
+    assert (
+        '<td class="funding__amount">48,200 EUR</td>' in body and '<td class="funding__amount">1,251 EUR</td>' in body
+    )
+    assert "Income in 2024 Funder Kind Amount Reader donations Reader donations 48,200 EUR" in text
+    assert "A foundation Grant 1,251 EUR Total 49,451 EUR Income in 2023" in text
+    assert '<a href="/team/ana-lyst/" dir="auto">Ana Lyst</a>' in body
+    assert "corrections@factcheck.test" in text
+
+
+def test_about_page_leaves_out_an_empty_ownership_text(client):
+    body = client.get("/about/").content.decode()
+    assert 'id="ownership"' not in body
+    assert "We have not published our funding figures yet." in body
+
+
+def test_methodology_text_is_maintained_in_the_admin(client):
+    from organisation.models import OrganisationText
+
+    OrganisationText.objects.filter(kind="methodology").update(body="1. We *record* the claim.")
+    body = client.get("/ratings/").content.decode()
+    assert "<ol>\n<li>We <em>record</em> the claim.</li>\n</ol>" in body
+
+
+def test_cards_link_the_claimant_and_show_the_date_the_list_is_sorted_by(client, putin):
+    verdict = make_verdict(slug="dated-card", claimant=putin)
+    Verdict.objects.filter(pk=verdict.pk).update(
+        published_at=datetime.datetime(2024, 7, 1, 8, 0, 0, 123456, tzinfo=datetime.UTC)
+    )
+    body = client.get("/claims/").content.decode()
+    assert (
+        '<a class="card__who" href="/claimants/vladimir-putin/"><bdi>Vladimir Putin</bdi></a>'
+        '\n      <span aria-hidden="true"> · </span><span>said on <time datetime="2024-06-14">14 June 2024</time></span>'
+        '\n      <span aria-hidden="true"> · </span><span>checked on <time datetime="2024-07-01T08:00:00+00:00">'
+        "1 July 2024</time></span>"
+    ) in body
+
+
+def test_times_carry_no_microseconds(client, reviewer):
+    verdict = make_verdict(slug="micro", reviewer=reviewer)
+    at = datetime.datetime(2024, 7, 1, 8, 0, 0, 654321, tzinfo=datetime.UTC)
+    Verdict.objects.filter(pk=verdict.pk).update(published_at=at, updated_at=at)
+    correction = correct(verdict=verdict, by=reviewer, note="Fixed.")
+    Correction.objects.filter(pk=correction.pk).update(created_at=at)
+    for url in ("/claims/micro/", "/corrections/", "/claims/"):
+        body = client.get(url).content.decode()
+        assert not re.search(r'datetime="[^"]*\.\d', body), url
+        assert '<time datetime="2024-07-01T08:00:00+00:00">' in body, url
+    assert (
+        '<meta property="article:published_time" content="2024-07-01T08:00:00+00:00">'
+        in client.get("/claims/micro/").content.decode()
+    )
+
+
+def test_counts_have_thousands_separators_and_the_pager_numbers_its_pages(client, monkeypatch):
+    publish_many(2)
+    monkeypatch.setattr("claims.views.known_count", lambda *args: 2002)
+    response = client.get("/claims/?page=50")
+    body, text = response.content.decode(), text_of(response)
+    assert "2,002 fact-checks" in text
+    assert '<p class="pagination__status">Page 50 of 101</p>' in body
+    assert re.findall(r'class="pagination__(?:number|step)"[^>]*>(.*?)</a>', body) == [
+        "← Previous",
+        '<span class="visually-hidden">First page, </span>1',
+        '<span class="visually-hidden">Page </span>48',
+        '<span class="visually-hidden">Page </span>49',
+        '<span class="visually-hidden">Page </span>50',
+        '<span class="visually-hidden">Page </span>51',
+        '<span class="visually-hidden">Page </span>52',
+        '<span class="visually-hidden">Last page, </span>101',
+        "Next →",
+    ]
+    assert '<a class="pagination__number" aria-current="page" href="?page=50">' in body
+    assert body.count('<li class="pagination__gap" aria-hidden="true">…</li>') == 2
+
+
+@pytest.mark.parametrize(
+    ("number", "last", "links"),
+    [
+        (1, 1, [1]),
+        (1, 5, [1, 2, 3, 4, 5]),
+        (1, 101, [1, 2, 3, None, 101]),
+        (5, 101, [1, 2, 3, 4, 5, 6, 7, None, 101]),
+        (50, 101, [1, None, 48, 49, 50, 51, 52, None, 101]),
+        (101, 101, [1, None, 99, 100, 101]),
+    ],
+)
+def test_page_links_show_first_last_and_neighbours(number, last, links):
+    from claims.views import page_links
+
+    assert page_links(number, last) == links
+
+
+def test_a_capped_list_links_no_page_past_the_deepest(client, monkeypatch):
+    monkeypatch.setattr("claims.views.DEEPEST_FILTERED_PAGE", 2)
+    publish_many(45)
+    body = client.get("/claims/?kind=statement&page=2").content.decode()
+    assert "page=3" not in body
+    assert '<p class="pagination__status">Page 2 of 3</p>' in body
+
+
+def test_topic_index_lists_topics_with_published_checks(client, hidden, django_assert_num_queries):
+    nato = TopicFactory(name="NATO", slug="nato", description="The alliance.")
+    TopicFactory(name="Unused", slug="unused")
+    hidden[0].claim.topics.add(TopicFactory(name="Only drafts", slug="only-drafts"))
+    make_verdict(slug="n1").claim.topics.add(nato)
+    # content version, topics; the topic counts once per content version
+    with django_assert_num_queries(3):
+        response = client.get("/topics/")
+    assert "Topics 1 topic with published fact-checks, A to Z." in text_of(response)
+    assert '<h2 class="index-item__name" dir="auto"><a href="/topics/nato/">NATO</a></h2>' in response.content.decode()
+    assert "Unused" not in text_of(response) and "Only drafts" not in text_of(response)
+    for i in range(20):
+        make_verdict(slug=f"t{i}").claim.topics.add(TopicFactory(name=f"Topic {i:02d}", slug=f"tt-{i}"))
+    with django_assert_num_queries(3):
+        response = client.get("/topics/")
+    assert "21 topics with published fact-checks" in text_of(response)
+
+
+def test_claimant_index_is_a_to_z_with_counts_letters_and_search(client, putin, hidden, django_assert_num_queries):
+    make_verdict(slug="p1", claimant=putin)
+    make_verdict(slug="p2", claimant=putin)
+    make_verdict(slug="e1", claimant=ClaimantFactory(name="Émilie Zola", slug="emilie", role="Writer"))
+    make_verdict(slug="d1", claimant=ClaimantFactory(name="42 Group", slug="forty-two", role="Lobby"))
+    ClaimantFactory(name="Never checked", slug="never")
+    # content version; the index once per content version
+    with django_assert_num_queries(2):
+        response = client.get("/claimants/")
+    with django_assert_num_queries(1):
+        client.get("/claimants/")
+    names = re.findall(r'class="claimant-list__name"[^>]*>([^<]+)</a>', response.content.decode())
+    assert names == ["Émilie Zola", "Vladimir Putin", "42 Group"]
+    assert "Vladimir Putin President of Russia 2 checks" in text_of(response)
+    body = response.content.decode()
+    assert '<li><a href="?letter=E">E</a></li>' in body
+    assert '<li><span class="alphabet__empty">A</span></li>' in body
+    assert re.findall(
+        r'class="claimant-list__name"[^>]*>([^<]+)</a>', client.get("/claimants/?letter=e").content.decode()
+    ) == ["Émilie Zola"]
+    found = client.get("/claimants/?q=emilie")
+    assert re.findall(r'class="claimant-list__name"[^>]*>([^<]+)</a>', found.content.decode()) == ["Émilie Zola"]
+    assert client.get("/claimants/?q=writer").content.decode().count('class="claimant-list__item"') == 1
+    bad = client.get("/claimants/?letter=Q")
+    assert bad.status_code == 400
+    assert "No claimant is filed under “Q”; showing all of them." in text_of(bad)
+    for i in range(20):
+        make_verdict(slug=f"m{i}", claimant=ClaimantFactory(name=f"Many {i:02d}", slug=f"many-{i}"))
+    with django_assert_num_queries(2):
+        response = client.get("/claimants/")
+    assert "23 claimants" in text_of(response)
+
+
+def test_rating_colours_are_distinct_across_scales_and_white_text_reaches_aa():
+    from claims.colours import DISTINCT_DELTA_E, WHITE, badge_text, delta_e
+
+    ratings = list(Rating.objects.all())
+    assert len(ratings) == 14
+    for rating in ratings:
+        assert badge_text(rating.colour) == WHITE, rating.slug
+        assert contrast_ratio(rating.colour, WHITE) >= 4.5, rating.slug
+    for i, a in enumerate(ratings):
+        for b in ratings[i + 1 :]:
+            assert delta_e(a.colour, b.colour) >= DISTINCT_DELTA_E, (a.slug, b.slug)
+
+
+def test_a_rating_colour_close_to_another_is_refused():
+    from django.core.exceptions import ValidationError
+
+    kept = Rating.objects.get(slug="kept")
+    kept.colour = "#1a7f38"  # True's green, nearly
+    with pytest.raises(ValidationError) as refused:
+        kept.full_clean()
+    assert refused.value.message_dict["colour"] == [
+        "This colour is too close to the colour of “True (Veracity)”; choose one readers can tell apart."
+    ]
+
+
+def test_search_snippets_start_at_a_sentence(client):
+    make_verdict(
+        slug="long",
+        text="The talks were long. After hours of talks the minister said a ceasefire would start at once. Others disagreed.",
+    )
+    body = client.get("/claims/?q=ceasefire").content.decode()
+    assert (
+        '<p class="card__snippet" dir="auto">…After hours of talks the minister said a <mark>ceasefire</mark> '
+        "would start at once. Others disagreed.</p>"
+    ) in body
+
+
+def test_claim_page_shares_its_own_image(client, reviewer, django_assert_num_queries):
+    from PIL import Image
+
+    make_verdict(slug="shared", title="A shared claim", reviewer=reviewer)
+    body = client.get("/claims/shared/").content.decode()
+    assert '<meta property="og:image" content="http://127.0.0.1:8000/claims/shared/share.png">' in body
+    assert '<meta property="og:image:alt" content="False: A shared claim">' in body
+    # stamp, claim (then drawn and kept under the page's version)
+    with django_assert_num_queries(2):
+        response = client.get("/claims/shared/share.png")
+    assert response["Content-Type"] == "image/png"
+    image = Image.open(io.BytesIO(response.content))
+    assert (image.format, image.size) == ("PNG", (1200, 630))
+    with django_assert_num_queries(1):
+        again = client.get("/claims/shared/share.png")
+    assert again.content == response.content
+    assert client.get("/claims/shared/share.png", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert client.get("/claims/nope/share.png").status_code == 404
+
+
+def test_share_image_survives_hostile_text(client):
+    make_verdict(slug="hostile-image", title="x" * 10000, text="\u202eevil", claimant=ClaimantFactory(name="\u202eKO"))
+    assert client.get("/claims/hostile-image/share.png").status_code == 200
+
+
+def test_user_text_is_isolated_for_bidirectional_layout(client, reviewer):
+    rlo = ClaimantFactory(name="\u202eEvil name", slug="rlo", role="\u202eRole")
+    make_verdict(slug="rlo-claim", claimant=rlo, made_at="\u202eplace", reviewer=reviewer)
+    claim_page = client.get("/claims/rlo-claim/").content.decode()
+    assert '<a href="/claimants/rlo/"><bdi>\u202eEvil name</bdi></a>, <bdi>\u202eRole</bdi>' in claim_page
+    assert '<time datetime="2024-06-14">14 June 2024</time>, <bdi>\u202eplace</bdi>' in claim_page
+    assert (
+        '<a class="card__who" href="/claimants/rlo/"><bdi>\u202eEvil name</bdi></a>'
+        in client.get("/claims/").content.decode()
+    )
+
+
+def test_pages_and_feeds_answer_if_modified_since(client):
+    make_verdict()
+    for url in (
+        "/",
+        "/claims/",
+        "/about/",
+        "/topics/",
+        "/claimants/",
+        "/feeds/verdicts.rss",
+        "/feeds/corrections.atom",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        modified = response["Last-Modified"]
+        assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304, url
+    stale = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert client.get("/claims/", HTTP_IF_MODIFIED_SINCE=stale).status_code == 200
+
+
+def test_a_publish_makes_if_modified_since_stale(client, reviewer):
+    make_verdict(slug="first")
+    modified = client.get("/claims/")["Last-Modified"]
+    waiting = make_verdict(Verdict.Status.IN_REVIEW, slug="second")
+    services.content_version_bump()  # a second later in real life; the version's time moves on
+    from claims.models import ContentVersion
+
+    ContentVersion.objects.filter(pk=1).update(changed_at=timezone.now() + datetime.timedelta(seconds=5))
+    assert client.get("/claims/", HTTP_IF_MODIFIED_SINCE=modified).status_code == 200
+    assert waiting
+
+
+def test_pages_do_not_vary_on_accept_language_with_one_language(client):
+    make_verdict(slug="v")
+    for url in ("/", "/claims/", "/claims/v/"):
+        assert "Accept-Language" not in client.get(url).get("Vary", ""), url
+
+
+def test_a_cited_source_has_a_page_with_its_captured_text(client, reviewer, django_assert_num_queries):
+    verdict = make_verdict(slug="cites", title="Cites it", reviewer=reviewer)
+    source = verdict.evidence.get().source
+    source.url = ""
+    source.capture(
+        "The article's text.\n\nSecond paragraph.", at=datetime.datetime(2024, 6, 15, 9, 30, tzinfo=datetime.UTC)
+    )
+    source.save()
+    claim_page = client.get("/claims/cites/").content.decode()
+    assert f'<a href="/sources/{source.slug}/">{source.title}</a>' in claim_page
+    assert f'<li><a href="/sources/{source.slug}/">The text we captured</a></li>' in claim_page
+    # content version, source, citing claims
+    with django_assert_num_queries(3):
+        response = client.get(f"/sources/{source.slug}/")
+    body = response.content.decode()
+    assert "<p>The article&#x27;s text.</p>\n\n<p>Second paragraph.</p>" in body
+    assert f'<code class="hash">{source.snapshot_sha256}</code>' in body
+    assert "Cites it" in text_of(response)
+    draft_source = make_verdict(Verdict.Status.DRAFT, slug="draft-cites").evidence.get().source
+    assert client.get(f"/sources/{draft_source.slug}/").status_code == 404

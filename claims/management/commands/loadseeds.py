@@ -1,5 +1,6 @@
 import datetime
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db import transaction
 
 from claims import services
 from claims.models import Appearance, Claim, Claimant, Evidence, Rating, Topic, Verdict
+from organisation.models import FundingSource, OrganisationText, StaffProfile
 from sources.models import Source
 
 SEEDS_DIR = settings.BASE_DIR / "seeds"
@@ -62,6 +64,9 @@ def load(data, *, base, reviewer=None):
     if reviewer is not None and reviewer.pk == users["author"].pk:
         raise CommandError("The reviewer must be someone other than the seed verdicts' author.")
     users["reviewer"] = reviewer
+    _seed_profile(users["author"], data["users"]["author"].get("profile"))
+    if reviewer is not None and "organisation" in data:
+        _seed_organisation(data["organisation"], reviewer)
     for spec in data["topics"]:
         if not Topic.objects.filter(slug=spec["slug"]).exists():
             services.reference_save(obj=Topic(**spec), by=users["author"])
@@ -91,6 +96,24 @@ def _seed_user(spec):
         user.save()
         user.groups.add(Group.objects.get(name=spec["group"]))
     return user
+
+
+def _seed_profile(user, spec):
+    """The author's public profile (the name their bylines show), unless they have one."""
+    if spec is None or StaffProfile.objects.filter(user=user).exists():
+        return
+    services.staff_profile_save(profile=StaffProfile(user=user, **spec), by=user)
+
+
+def _seed_organisation(spec, reviewer):
+    """Ownership and funding for the About page, approved by the named reviewer, where none is entered."""
+    ownership = OrganisationText.objects.filter(kind=OrganisationText.Kind.OWNERSHIP).first()
+    if ownership is not None and not ownership.body and spec.get("ownership"):
+        ownership.body = spec["ownership"]
+        services.organisation_save(obj=ownership, by=reviewer, expected_version=ownership.version)
+    if not FundingSource.objects.exists():
+        for row in spec.get("funding", []):
+            services.organisation_save(obj=FundingSource(**{**row, "amount": Decimal(row["amount"])}), by=reviewer)
 
 
 def _seed_source(spec, base):
