@@ -2,6 +2,7 @@
 variables; README.md lists each one with its meaning."""
 
 import datetime
+import ipaddress
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "organisation",
     "claims",
     "desk",
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -348,3 +350,23 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "desk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Article intake (README "Article intake") ------------------------------------------------------
+# Largest pasted text or uploaded file (bytes); the request itself is capped by DATA_UPLOAD_MAX_MEMORY_SIZE.
+INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+# Fetching a URL (intake/fetching.py): the largest page (after decompression), the seconds the whole
+# fetch may take, how many redirects are followed and how many fetches one editor may ask for.
+INTAKE_FETCH_MAX_BYTES = env_int("INTAKE_FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+INTAKE_FETCH_TIMEOUT = env_float("INTAKE_FETCH_TIMEOUT", 10.0, minimum=0.1)
+INTAKE_FETCH_MAX_REDIRECTS = 5
+INTAKE_FETCH_RATE = env_rate("INTAKE_FETCH_RATE", "30/hour")
+# Networks (CIDR) that may be fetched although they are private, loopback or reserved; none in
+# production. Pages on the public internet are always allowed.
+INTAKE_FETCH_ALLOWED_NETWORKS = env_list("INTAKE_FETCH_ALLOWED_NETWORKS")
+for _network in INTAKE_FETCH_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"INTAKE_FETCH_ALLOWED_NETWORKS must list networks such as 10.0.0.0/8; got {_network!r}."
+        ) from None

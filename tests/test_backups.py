@@ -6,6 +6,7 @@ import contextlib
 import pytest
 from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.models import ADDITION
 from django.contrib.auth.models import Permission
 from django.contrib.sessions.models import Session
@@ -120,6 +121,14 @@ def _seed_desk_and_queue(reviewer):
     )
 
 
+def _seed_intake(reviewer):
+    """An imported article with its ranked sentences."""
+    from intake import services as intake_services
+
+    seed = settings.BASE_DIR / "seeds" / "putin-ceasefire-offer-article.txt"
+    intake_services.intake_from_text(text=seed.read_text(encoding="utf-8"), by=reviewer)
+
+
 def _seed(client):
     reviewer = UserFactory(username="backup-reviewer", group="Reviewers")
     call_command("loadseeds", "--reviewer", reviewer.username, verbosity=0)
@@ -138,6 +147,7 @@ def _seed(client):
     services.reference_save(obj=rating, by=reviewer, expected_version=rating.version)
     _seed_admin_log_and_accounts(client, reviewer)
     _seed_desk_and_queue(reviewer)
+    _seed_intake(reviewer)
 
 
 @contextlib.contextmanager

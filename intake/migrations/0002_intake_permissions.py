@@ -1,0 +1,32 @@
+"""Editors and reviewers import articles and see every intake; reviewers may delete an intake (its
+source and the claims made from it stay)."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+EDITORS = ["view_intake", "add_intake"]
+REVIEWERS = EDITORS + ["delete_intake"]
+
+
+def forwards(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in (("Editors", EDITORS), ("Reviewers", REVIEWERS)):
+        group = Group.objects.filter(name=name).first()
+        if group:
+            group.permissions.add(*Permission.objects.filter(content_type__app_label="intake", codename__in=codenames))
+
+
+def backwards(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    for group in apps.get_model("auth", "Group").objects.filter(name__in=["Editors", "Reviewers"]):
+        group.permissions.remove(*Permission.objects.filter(content_type__app_label="intake"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("intake", "0001_initial"), ("claims", "0008_pending_change_permissions")]
+    operations = [migrations.RunPython(forwards, backwards)]
