@@ -14,7 +14,7 @@ from intake import selectors, services
 from intake.cleaning import IntakeError
 from intake.models import Intake, Sentence
 from sources.models import Publisher, Source
-from tests.factories import ClaimantFactory, UserFactory
+from tests.factories import ClaimantFactory
 from tests.intake.conftest import BOILERPLATE, CHECKABLE, HEADLINE, REPORT, SEED, SEED_CLAIM_OF, page
 
 pytestmark = pytest.mark.django_db
@@ -234,7 +234,6 @@ def test_a_url_already_recorded_with_another_text_is_refused(editor, news_server
 
 
 def test_slugs_stay_unique(editor):
-    UserFactory(username="unused")
     Source.objects.create(title="x", slug="city-budget-doubles")
     intake = services.intake_from_text(text="City budget doubles\n\nThe budget doubled to 4 million.", by=editor)
     assert intake.source.slug == "city-budget-doubles-2"
