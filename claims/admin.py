@@ -1269,3 +1269,5 @@ admin.site.unregister(Source)
 admin.site.register(Source, CitedSourceAdmin)
 admin.site.unregister(Publisher)
 admin.site.register(Publisher, CitedPublisherAdmin)
+
+from claims import admin_organisation  # noqa: E402, F401 - registers the organisation's admin
