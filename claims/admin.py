@@ -410,6 +410,7 @@ class ClaimForm(PublicChangeFields, VersionedForm):
             "title",
             "slug",
             "text",
+            "claim_reviewed",
             "kind",
             "claimant",
             "unattributed",
@@ -704,7 +705,21 @@ class ClaimAdmin(NoDeletePublicMixin, UnitAdminMixin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return [
-            (None, {"fields": ["title", "slug", "text", "kind", "topics", "language", "expected_version"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "title",
+                        "slug",
+                        "text",
+                        "claim_reviewed",
+                        "kind",
+                        "topics",
+                        "language",
+                        "expected_version",
+                    ]
+                },
+            ),
             (_("Who said it, when and where"), {"fields": ["claimant", "unattributed", "made_on", "made_at"]}),
             *self.public_change_fields(request, obj),
             (_("Verdict"), {"fields": ["verdict_link", "public_link"]}),

@@ -31,6 +31,10 @@ def organisation():
     return {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL}
 
 
+# Google's guidelines for ClaimReview ask for a claimReviewed of at most 75 characters.
+CLAIM_REVIEWED_MAX = 75
+
+
 def staff_ld(user):
     """The verdict's author as a schema.org Person, by their public name ([] when they have none)."""
     name = public_name(user)
@@ -48,25 +52,44 @@ def staff_ld(user):
 def claim_review(claim, *, bounds):
     """The ClaimReview of a public claim. Expects `claim` loaded with claimant, verdict__rating,
     verdict__author__staff_profile and prefetched appearances__source__publisher (no query is made
-    here)."""
+    here). A rating that is no judgement yet (a pledge "Not yet rated") gives no reviewRating."""
     verdict = claim.verdict
     appearances = list(claim.appearances.all())
     data = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": absolute(claim.get_absolute_url()),
-        "claimReviewed": claim.text,
+        "claimReviewed": claim_reviewed(claim),
         "datePublished": verdict.published_at.date().isoformat(),
         "dateModified": verdict.updated_at.isoformat(),
         "inLanguage": claim.language,
         # The organisation publishes the review; the person is who wrote it (IFCN: say who checked).
         "author": [organisation(), *staff_ld(verdict.author)],
-        "reviewRating": review_rating(verdict.rating, bounds),
         "itemReviewed": item_reviewed(claim, appearances),
     }
+    if verdict.rating.is_judgement:
+        data["reviewRating"] = review_rating(verdict.rating, bounds)
     if verdict.conclusion:
         data["reviewBody"] = verdict.conclusion
     return data
+
+
+def claim_reviewed(claim):
+    """The claim in at most CLAIM_REVIEWED_MAX characters: the editors' short form, else the title
+    shortened at a word with an ellipsis (the full statement is in itemReviewed's text)."""
+    if claim.claim_reviewed:
+        return claim.claim_reviewed
+    return shorten(claim.title, CLAIM_REVIEWED_MAX)
+
+
+def shorten(text, limit):
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–—") + "…"
 
 
 def review_rating(rating, bounds):
@@ -78,7 +101,7 @@ def review_rating(rating, bounds):
 
 
 def item_reviewed(claim, appearances):
-    item = {"@type": "Claim"}
+    item = {"@type": "Claim", "text": claim.text}
     if claim.claimant_id:
         item["author"] = claimant_ld(claim.claimant)
     if claim.made_on:

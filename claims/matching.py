@@ -132,6 +132,27 @@ def match(text, *, limit=10, threshold=MATCH_THRESHOLD, among=None):
         raise
 
 
+def match_claim(text, claim, *, threshold=MATCH_THRESHOLD):
+    """The score match() gives `claim` (a published claim) for `text`, or None below the threshold:
+    for watches, "does this newly published check match the text?". Unlike match(), the claim is
+    scored even when the text is so common that it would fall outside match()'s candidate lists."""
+    concepts = match_concepts(text)
+    if not concepts:
+        return None
+    base = Claim.objects.filter(pk=claim.pk)
+    if not is_postgres():
+        found = _match_sqlite(base, concepts, 1, threshold)
+    else:
+        try:
+            with transaction.atomic():
+                found = _match_postgres(base, clean_query(text), concepts, 1, threshold, capped=False)
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) == "57014":  # query_canceled
+                raise MatchTimeout from error
+            raise
+    return found[0].score if found else None
+
+
 def _concept_rarity(concepts):
     """One query: sets the transaction's statement timeout and returns, for each concept the
     dictionary keeps (a stop word it drops is no concept), (its planner frequency, the concept),
@@ -169,7 +190,7 @@ def _at_least(groups, k):
     return " | ".join(f"({term})" for term in terms)
 
 
-def _match_postgres(base, text, concepts, limit, threshold):
+def _match_postgres(base, text, concepts, limit, threshold, *, capped=True):
     cfg = settings.SEARCH_CONFIG
     groups = [group for _, group in _concept_rarity(concepts)]
     if not groups:
@@ -186,6 +207,13 @@ def _match_postgres(base, text, concepts, limit, threshold):
         (cfg, every, CANDIDATES, cfg, _at_least(groups, needed), CANDIDATES),
         output_field=BooleanField(),
     )
+    if not capped:  # `base` is a few claims: test them without the candidate lists' cap
+        candidates = RawSQL(
+            "(claims_claim.search_vector @@ to_tsquery(%s::regconfig, %s)"
+            " OR claims_claim.search_vector @@ to_tsquery(%s::regconfig, %s))",
+            (cfg, every, cfg, _at_least(groups, needed)),
+            output_field=BooleanField(),
+        )
     hits, params = [], []
     for group in groups:
         hits.append(

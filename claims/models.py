@@ -109,6 +109,14 @@ class Rating(CleanTextModel, models.Model):
         ),
     )
     position = models.PositiveSmallIntegerField(_("display order"), default=0)
+    is_judgement = models.BooleanField(
+        _("a judgement"),
+        default=True,
+        help_text=_(
+            "Off for a label that records no judgement yet, such as “Not yet rated”: the ClaimReview markup "
+            "of a claim with it carries no reviewRating."
+        ),
+    )
     # Edit locking: every save through the services bumps it; a save based on an older one is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
@@ -163,6 +171,15 @@ class Claim(CleanTextModel, models.Model):
     title = models.CharField(_("title"), max_length=200, help_text=_("A short headline for lists and search results."))
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     text = models.TextField(_("statement"), help_text=_("The claim as it was made, quoted or closely paraphrased."))
+    claim_reviewed = models.CharField(
+        _("claim in short"),
+        max_length=75,
+        blank=True,
+        help_text=_(
+            "At most 75 characters, as search engines show fact-checks (ClaimReview claimReviewed). Empty: the "
+            "title, shortened. The full statement stays in the statement field."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.STATEMENT)
     claimant = models.ForeignKey(
         Claimant, on_delete=models.PROTECT, null=True, blank=True, related_name="claims", verbose_name=_("claimant")

@@ -12,12 +12,16 @@ from django.utils.translation import gettext_lazy
 from claims.models import Appearance, Claim, Claimant, Evidence, Rating, Topic, Verdict
 from sources.models import Source
 
-CLAIM_FIELDS = ("title", "text", "kind", "claimant", "unattributed", "made_on", "made_at", "language")
+CLAIM_FIELDS = ("title", "text", "claim_reviewed", "kind", "claimant", "unattributed", "made_on", "made_at", "language")
+# Fields a unit carries only when they are set, so that units (and their hashes) from before the
+# field existed stay the same: {field: its value when absent}.
+OPTIONAL_CLAIM_FIELDS = {"claim_reviewed": ""}
 VERDICT_FIELDS = ("rating", "conclusion", "analysis")
 
 LABELS = {
     "title": gettext_lazy("title"),
     "text": gettext_lazy("statement"),
+    "claim_reviewed": gettext_lazy("claim in short"),
     "kind": gettext_lazy("kind"),
     "claimant": gettext_lazy("claimant"),
     "unattributed": gettext_lazy("unattributed"),
@@ -44,10 +48,12 @@ def unit_of(claim_id):
         if verdict
         else Evidence.objects.none()
     )
+    optional = {f: getattr(claim, f) for f, absent in OPTIONAL_CLAIM_FIELDS.items() if getattr(claim, f) != absent}
     return {
         "claim": {
             "title": claim.title,
             "text": claim.text,
+            **optional,
             "kind": claim.kind,
             "claimant": claim.claimant_id,
             "unattributed": claim.unattributed,
@@ -128,12 +134,16 @@ class Names:
 
 def readable(unit, names):
     """[(label, shown value)] of every part of a unit, for the reviewer's read-only view."""
-    rows = [(LABELS[f], names.value(f, unit["claim"][f])) for f in (*CLAIM_FIELDS, "topics")]
+    rows = [(LABELS[f], names.value(f, claim_value(unit, f))) for f in (*CLAIM_FIELDS, "topics")]
     rows.append((LABELS["appearances"], [names.appearance(a) for a in unit["appearances"]]))
     verdict = unit["verdict"] or dict.fromkeys(VERDICT_FIELDS)
     rows += [(LABELS[f], names.value(f, verdict[f])) for f in VERDICT_FIELDS]
     rows.append((LABELS["evidence"], [names.evidence(e) for e in unit["evidence"]]))
     return rows
+
+
+def claim_value(unit, field):
+    return unit["claim"].get(field, OPTIONAL_CLAIM_FIELDS.get(field))
 
 
 def shown(value):
@@ -159,9 +169,9 @@ def apply_unit(claim, unit):
     """Write `unit` to the claim's rows: claim fields and topics, appearances and evidence matched by
     source (kept, changed, added, removed), the verdict's text. Every row is validated first;
     raises ValidationError naming the problem. The caller holds the locks and the transaction."""
-    data = unit["claim"]
     for field in CLAIM_FIELDS:
-        setattr(claim, field if field != "claimant" else "claimant_id", data[field])
+        setattr(claim, field if field != "claimant" else "claimant_id", claim_value(unit, field))
+    data = unit["claim"]
     claim.full_clean(exclude=["topics", "slug"], validate_unique=False)
     claim.save()
     if set(Topic.objects.filter(pk__in=data["topics"]).values_list("pk", flat=True)) != set(data["topics"]):

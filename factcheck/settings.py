@@ -52,9 +52,14 @@ INSTALLED_APPS = [
     "claims",
     "desk",
     "intake",
+    "corsheaders",
+    "partners",
 ]
 
 MIDDLEWARE = [
+    # First: every answer of the API and the dataset, errors and cached ones included, carries the
+    # CORS headers a partner's browser page needs to read it (partners, README "Partners").
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "factcheck.middleware.PermissionsPolicyMiddleware",
@@ -238,7 +243,8 @@ API_THROTTLE_LOCAL_SHARE = env_int("API_THROTTLE_LOCAL_SHARE", env_int("WEB_CONC
 SPECTACULAR_SETTINGS = {
     "TITLE": "Factcheck Desk partner API",
     "DESCRIPTION": "Published fact-check verdicts, ClaimReview feed, incremental sync and claim matching.",
-    "VERSION": "1.0.0",
+    # A semantic version (generated clients use it as their package version): minor for additions.
+    "VERSION": "1.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -248,6 +254,8 @@ SPECTACULAR_SETTINGS = {
         "ClaimantKindEnum": "claims.models.Claimant.Kind",
         "CorrectionKindEnum": "claims.models.Correction.Kind",
         "SourceKindEnum": "sources.models.Source.Kind",
+        "EventTypeEnum": "partners.models.EventType",
+        "DeliveryStatusEnum": "partners.models.Delivery.Status",
     },
 }
 
@@ -370,3 +378,51 @@ for _network in INTAKE_FETCH_ALLOWED_NETWORKS:
         raise ImproperlyConfigured(
             f"INTAKE_FETCH_ALLOWED_NETWORKS must list networks such as 10.0.0.0/8; got {_network!r}."
         ) from None
+
+# --- Partners: webhooks, watches, the bulk dataset, CORS (README "Partners") ---------------------
+# Webhook endpoints must resolve to public addresses (partners/urlguard.py), except in these networks
+# (CIDR): none in production, where one would let a partner make the site request internal services;
+# the tests allow their local receivers' 127.0.0.0/8.
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS")
+for _network in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"WEBHOOK_ALLOWED_NETWORKS must list networks such as 10.0.0.0/8; got {_network!r}."
+        ) from None
+# Seconds an endpoint has to answer a delivery before the attempt counts as failed (and is retried).
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)
+# After a secret rotation, the old secret keeps signing (beside the new one) for this many hours.
+WEBHOOK_SECRET_OVERLAP_HOURS = env_int("WEBHOOK_SECRET_OVERLAP_HOURS", 24, minimum=0)
+PARTNER_ENDPOINT_QUOTA = env_int("PARTNER_ENDPOINT_QUOTA", 10, minimum=1)
+PARTNER_WATCH_QUOTA = env_int("PARTNER_WATCH_QUOTA", 1000, minimum=1)
+# The bulk dataset (partners/dataset.py): where its files are kept, its licence, how long after a
+# change it is rebuilt (changes in between share one build) and how many versions are kept.
+DATASET_ROOT = Path(env_str("DATASET_ROOT") or BASE_DIR / "datasets")
+STORAGES["datasets"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": DATASET_ROOT},
+}
+DATASET_LICENSE_NAME = env_str("DATASET_LICENSE_NAME", "CC BY 4.0")
+DATASET_LICENSE_URL = env_str("DATASET_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/")
+DATASET_REBUILD_DELAY = env_int("DATASET_REBUILD_DELAY", 600, minimum=0)
+DATASET_KEEP_VERSIONS = env_int("DATASET_KEEP_VERSIONS", 30, minimum=1)
+# CORS (django-cors-headers) for the API and the dataset: reads only (GET, HEAD and the preflight),
+# never with cookies. Any origin unless API_CORS_ORIGINS lists them (https://partner.example,...).
+CORS_URLS_REGEX = r"^/(api/v1|data)/.*$"
+CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS")
+CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "if-none-match", "x-api-key"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "RateLimit",
+    "RateLimit-Policy",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Retry-After",
+]
+CORS_ALLOW_CREDENTIALS = False
+CORS_PREFLIGHT_MAX_AGE = 86400

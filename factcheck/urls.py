@@ -25,8 +25,11 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", read_only(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # Partners' own resources (webhooks, watches, datasets) first: claims.api ends with a catch-all 404.
+    path("api/v1/", include("partners.api.urls")),
     path("api/v1/", include("claims.api.urls")),
     path("", include("desk.urls")),
+    path("", include("partners.urls")),
     path("", include("claims.urls")),
 ]
 

@@ -129,6 +129,46 @@ def _seed_intake(reviewer):
     intake_services.intake_from_text(text=seed.read_text(encoding="utf-8"), by=reviewer)
 
 
+def _seed_partners(reviewer):
+    """A partner's webhook endpoint with a delivered message and its log, a watch that matched, and
+    a version of the dataset (the rows only: no file is part of a backup)."""
+    from partners.models import (
+        DatasetSchedule,
+        DatasetVersion,
+        Delivery,
+        DeliveryAttempt,
+        Endpoint,
+        Event,
+        Watch,
+        WatchMatch,
+    )
+
+    key = APIKey.objects.get()  # the one the admin made (_seed_admin_log_and_accounts)
+    endpoint = Endpoint.objects.create(
+        key=key, url="https://93.184.215.14/hook", events=["verdict.published"], secret="whsec_c2VjcmV0"
+    )
+    claim = Claim.objects.get(slug="corrected-claim")
+    now = timezone.now()
+    event = Event.objects.create(
+        type="verdict.published", payload='{"type": "verdict.published"}', claim=claim, occurred_at=now
+    )
+    delivery = Delivery.objects.create(
+        event=event, endpoint=endpoint, status="delivered", next_attempt_at=None, delivered_at=now
+    )
+    DeliveryAttempt.objects.create(delivery=delivery, attempted_at=now, status_code=204, duration_ms=12)
+    watch = Watch.objects.create(key=key, text="Bread prices doubled", external_id="cms-1")
+    WatchMatch.objects.create(watch=watch, claim=claim, score=0.75, matched_at=now)
+    DatasetVersion.objects.create(
+        version="2026-11-24",
+        created_at=now,
+        items=1,
+        license_name="CC BY 4.0",
+        license_url="https://creativecommons.org/licenses/by/4.0/",
+        files=[{"name": "factcheck-2026-11-24.jsonl", "format": "jsonl", "size": 10, "sha256": "0" * 64}],
+    )
+    DatasetSchedule.objects.create(pk=1, build_due_at=now)
+
+
 def _seed(client):
     reviewer = UserFactory(username="backup-reviewer", group="Reviewers")
     call_command("loadseeds", "--reviewer", reviewer.username, verbosity=0)
@@ -148,6 +188,7 @@ def _seed(client):
     _seed_admin_log_and_accounts(client, reviewer)
     _seed_desk_and_queue(reviewer)
     _seed_intake(reviewer)
+    _seed_partners(reviewer)
 
 
 @contextlib.contextmanager

@@ -26,9 +26,15 @@ def test_every_api_answer_carries_ratelimit_headers(client, published):
     with rates("5/minute", "10/minute"):
         first = client.get("/api/v1/claims/")
         second = client.get("/api/v1/claims/wheat-exports/")
-    assert (first["RateLimit-Limit"], first["RateLimit-Remaining"], first["RateLimit-Policy"]) == ("5", "4", "5;w=60")
+    assert (first["RateLimit-Limit"], first["RateLimit-Remaining"], first["RateLimit-Policy"]) == (
+        "5",
+        "4",
+        '"anon";q=5;w=60',
+    )
     assert second["RateLimit-Remaining"] == "3"
     assert 1 <= int(first["RateLimit-Reset"]) <= 60
+    # The IETF httpapi draft's RateLimit field: remaining and seconds to the reset.
+    assert first["RateLimit"] == f'"anon";r=4;t={first["RateLimit-Reset"]}'
     assert "Retry-After" not in first
 
 
@@ -53,14 +59,15 @@ def test_partner_answers_carry_the_partners_own_headers(client, published):
     assert int(responses[2]["Retry-After"]) >= 1
 
 
-def test_another_authorization_scheme_shares_the_anonymous_counter(client, published):
+def test_a_refused_credential_counts_against_the_anonymous_limit(client, published):
     with rates("2/minute", "10/minute"):
-        codes = [
-            client.get("/api/v1/ratings/").status_code,
-            client.get("/api/v1/ratings/", HTTP_AUTHORIZATION="Bearer not-a-key").status_code,
-            client.get("/api/v1/ratings/", HTTP_AUTHORIZATION="Bearer not-a-key").status_code,
+        responses = [
+            client.get("/api/v1/ratings/"),
+            client.get("/api/v1/ratings/", HTTP_AUTHORIZATION="Bearer not-a-key"),
+            client.get("/api/v1/ratings/", HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz"),
         ]
-    assert codes == [200, 200, 429]
+    assert [r.status_code for r in responses] == [200, 401, 429]
+    assert [r["RateLimit-Remaining"] for r in responses] == ["1", "0", "0"]
 
 
 def test_readers_pages_carry_no_ratelimit_headers(client, published):

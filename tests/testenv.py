@@ -2,6 +2,7 @@
 tests run with production-like settings (DEBUG off) and a throwaway secret."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production")
 os.environ.setdefault("DEBUG", "0")
@@ -17,3 +18,5 @@ os.environ.setdefault("PUBLIC_CACHE", "0")
 # Background tasks run at once, in the request that queues them (tests of the worker and of
 # scheduled publishing switch to the database backend themselves).
 os.environ.setdefault("TASK_BACKEND", "immediate")
+# Dataset builds (partners.dataset) write to a throwaway folder, never into the working tree.
+os.environ.setdefault("DATASET_ROOT", tempfile.mkdtemp(prefix="factcheck-test-datasets-"))

@@ -15,5 +15,22 @@ def api_exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         errors = response.data if isinstance(response.data, dict) else {"detail": response.data}
-        response.data = {"detail": _("Some parameters are not valid."), "errors": errors}
+        response.data = {"detail": _("Some parameters are not valid."), "errors": flat_errors(errors)}
     return response
+
+
+def flat_errors(errors, prefix=""):
+    """{name: [message, ...]}, with the errors of a nested field or list item under a dotted name
+    (`events.0`), so that every error body has the one documented shape."""
+    flat = {}
+    for name, value in errors.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(flat_errors(value, f"{key}."))
+        elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
+            for index, item in enumerate(value):
+                if item:
+                    flat.update(flat_errors(item if isinstance(item, dict) else {"": item}, f"{key}.{index}."))
+        else:
+            flat[key.rstrip(".")] = [str(message) for message in (value if isinstance(value, list) else [value])]
+    return flat

@@ -1,9 +1,15 @@
 """Cursor pagination for every list of the partner API: no COUNT over the table, stable while
 claims are added, and a page size the caller may choose up to a cap.
 
+A page gives its neighbours twice: as links (`next`, `previous`: follow them as they are) and as the
+bare `cursor` values in them (`next_cursor`, `previous_cursor`), for clients generated from the
+schema, which take `cursor` as an argument and cannot follow a link.
+
 A cursor that is not one of our `next`/`previous` links as given (edited, truncated, from another
 list or ordering) is a 400 naming `cursor`, in the API's error format; DRF's own answer would be a
 404 "Invalid cursor", which reads as if the list were gone."""
+
+from urllib.parse import parse_qs, urlsplit
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
 
 from claims.api.filters import DateTimeField, empty_error, is_empty, not_empty
 
@@ -88,13 +95,43 @@ class APICursorPagination(CursorPagination):
             not_empty(param["schema"])
         return params
 
+    def get_paginated_response(self, data):
+        next_link, previous_link = self.get_next_link(), self.get_previous_link()
+        return Response(
+            {
+                "next": next_link,
+                "previous": previous_link,
+                "next_cursor": self._cursor_in(next_link),
+                "previous_cursor": self._cursor_in(previous_link),
+                "results": data,
+            }
+        )
+
+    def _cursor_in(self, link):
+        if link is None:
+            return None
+        values = parse_qs(urlsplit(link).query).get(self.cursor_query_param)
+        return values[0] if values else None
+
     def get_paginated_response_schema(self, schema):
         data = super().get_paginated_response_schema(schema)
-        data["required"] = ["next", "previous", "results"]
+        data["required"] = ["next", "previous", "next_cursor", "previous_cursor", "results"]
         props = data["properties"]
         props["next"]["description"] = _("URL of the next page, or null on the last page.")
         props["previous"]["description"] = _("URL of the previous page, or null on the first page.")
-        props["results"]["description"] = _("The items of this page.")
+        for name, which in (("next_cursor", _("next")), ("previous_cursor", _("previous"))):
+            props[name] = {
+                "type": "string",
+                "nullable": True,
+                "description": _(
+                    "The `cursor` of the %(which)s page (the value in its link): pass it as `cursor`, with the "
+                    "same other parameters. Null when there is no such page, or when it is the first page "
+                    "(leave `cursor` out)."
+                )
+                % {"which": which},
+            }
+        data["properties"] = {**{k: v for k, v in props.items() if k != "results"}, "results": props["results"]}
+        data["properties"]["results"]["description"] = _("The items of this page.")
         return data
 
 

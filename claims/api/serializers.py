@@ -253,6 +253,7 @@ _ITEM_LD = _ld(
     "SchemaOrgClaim",
     {
         "@type": serializers.CharField(help_text=_("Always `Claim`.")),
+        "text": serializers.CharField(help_text=_("The claim in full, as it was made.")),
         "author": _AUTHOR_LD(required=False, help_text=_("Who made the claim; absent when unattributed.")),
         "datePublished": serializers.DateField(required=False, help_text=_("When the claim was made.")),
         "appearance": _WORK_LD(many=True, required=False, help_text=_("Where the claim appeared.")),
@@ -265,7 +266,13 @@ ClaimReviewSerializer = _ld(
         "@context": serializers.CharField(help_text=_("Always `https://schema.org`.")),
         "@type": serializers.CharField(help_text=_("Always `ClaimReview`.")),
         "url": serializers.URLField(help_text=_("The verdict's public page.")),
-        "claimReviewed": serializers.CharField(help_text=_("The claim's text.")),
+        "claimReviewed": serializers.CharField(
+            max_length=75,
+            help_text=_(
+                "The claim in at most 75 characters (Google's guideline): the editors' short form, else the title "
+                "shortened. The full statement is itemReviewed's `text`."
+            ),
+        ),
         "datePublished": serializers.DateField(help_text=_("When the verdict was first published.")),
         "dateModified": serializers.DateTimeField(help_text=_("When the verdict last changed.")),
         "inLanguage": serializers.CharField(help_text=_("BCP 47 code of the claim's language.")),
@@ -283,7 +290,10 @@ ClaimReviewSerializer = _ld(
             many=True,
             help_text=_("The fact-checking organisation, then the staff member who wrote the verdict."),
         ),
-        "reviewRating": _RATING_LD(help_text=_("The verdict's rating.")),
+        "reviewRating": _RATING_LD(
+            required=False,
+            help_text=_("The verdict's rating; absent while a pledge is not yet rated (no judgement yet)."),
+        ),
         "itemReviewed": _ITEM_LD(help_text=_("The claim that was checked.")),
         "reviewBody": serializers.CharField(required=False, help_text=_("The verdict in one sentence.")),
     },

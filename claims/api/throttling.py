@@ -3,15 +3,17 @@
 Counting is exact under concurrency: one atomic increment per request in the shared cache
 (factcheck.cache_backend.RedisCache.hit_counter: INCR and EXPIRE in one round trip) over fixed
 windows, so N simultaneous requests against a limit of M let through at most M per window. Without
-a shared cache (development, one process) the counters live in the process (an atomic local
-increment). If the shared cache is down, each process counts locally against its share of the limit
-(API_THROTTLE_LOCAL_SHARE processes share it), so an outage of the cache never lifts the limit.
+a cache that every process shares (none configured, or Redis down) each process counts locally
+against its share of the limit (limit ÷ API_THROTTLE_LOCAL_SHARE, which defaults to WEB_CONCURRENCY,
+the number of processes gunicorn.conf.py starts), so several processes never let more through
+than the limit together: one process alone gets the whole limit, as in `make run`.
 
 Anonymous API requests are counted by AnonymousRateLimitMiddleware before the page cache, so cached
 answers count too; requests that carry credentials are counted by the DRF throttles (a partner's
-key, or an unknown scheme that turns out anonymous, which shares the anonymous counter). Every API
-answer carries RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset and RateLimit-Policy, and
-every 429 a Retry-After."""
+key), and a credential that is refused counts against the anonymous counter
+(claims.api.authentication). Every API answer carries the IETF httpapi draft's `RateLimit-Policy`
+(`"anon";q=60;w=60`) and `RateLimit` (`"anon";r=59;t=42`: remaining, seconds to the reset), the
+older draft's RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset, and every 429 a Retry-After."""
 
 import math
 import time
@@ -29,21 +31,23 @@ CREDENTIAL_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_X_API_KEY")
 
 
 class Limit:
-    """The outcome of counting one request against a rate."""
+    """The outcome of counting one request against a rate, under the policy `name`."""
 
-    def __init__(self, *, limit, window, count, reset):
-        self.limit, self.window, self.count, self.reset = limit, window, count, reset
+    def __init__(self, *, limit, window, count, reset, name="default"):
+        self.limit, self.window, self.count, self.reset, self.name = limit, window, count, reset, name
 
     @property
     def allowed(self):
         return self.count <= self.limit
 
     def headers(self):
+        remaining = max(self.limit - self.count, 0)
         headers = {
+            "RateLimit-Policy": f'"{self.name}";q={self.limit};w={self.window}',
+            "RateLimit": f'"{self.name}";r={remaining};t={self.reset}',
             "RateLimit-Limit": str(self.limit),
-            "RateLimit-Remaining": str(max(self.limit - self.count, 0)),
+            "RateLimit-Remaining": str(remaining),
             "RateLimit-Reset": str(self.reset),
-            "RateLimit-Policy": f"{self.limit};w={self.window}",
         }
         if not self.allowed:
             headers["Retry-After"] = str(self.reset)
@@ -51,20 +55,23 @@ class Limit:
 
 
 def count_request(key, rate):
-    """Count one request for `key` against `rate` ("60/minute") and return the Limit."""
+    """Count one request for `key` ("anon:<address>": the policy is named by what precedes the
+    colon) against `rate` ("60/minute") and return the Limit."""
     limit, window = SimpleRateThrottle.parse_rate(None, rate)
     window = int(window)
     now = time.time()
     period = int(now // window)
     reset = max(1, math.ceil(window - (now - period * window)))
     counter = f"ratelimit:{key}:{window}:{period}"
+    name = key.split(":", 1)[0]
     shared = caches["default"]
     if getattr(shared, "shared", False):
         count = shared.hit_counter(counter, window)
         if count is not None:
-            return Limit(limit=limit, window=window, count=count, reset=reset)
-        limit = max(1, limit // settings.API_THROTTLE_LOCAL_SHARE)  # the shared cache is down
-    return Limit(limit=limit, window=window, count=_local_count(counter, window), reset=reset)
+            return Limit(limit=limit, window=window, count=count, reset=reset, name=name)
+    # No count shared by every process (no shared cache, or it is down): this process's share.
+    limit = max(1, limit // settings.API_THROTTLE_LOCAL_SHARE)
+    return Limit(limit=limit, window=window, count=_local_count(counter, window), reset=reset, name=name)
 
 
 def _local_count(counter, window):
@@ -122,7 +129,8 @@ class _CountingThrottle(BaseThrottle):
 
 
 class AnonymousThrottle(_CountingThrottle):
-    """Anonymous requests that carried an Authorization header of another scheme: the same counter."""
+    """Anonymous requests that the middleware did not count (it leaves requests with credentials to
+    the view): the same counter."""
 
     scope = "anon"
 

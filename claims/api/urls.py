@@ -18,7 +18,9 @@ router.register("sources", views.SourceViewSet, basename="source")
 urlpatterns = [
     *router.urls,
     path("match/", views.MatchView.as_view(), name="match"),
-    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    # No api_version: drf-spectacular would append it to info.version ("1.1.0 (v1)"), which is not a
+    # version generated clients can use as their package's.
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's settings as a script file: no inline script, so a strict
     # CSP holds; the UI's own files come from drf-spectacular-sidecar, not from a CDN.
     # GET and HEAD only: the view renders nothing but its HTML template, so DRF's OPTIONS

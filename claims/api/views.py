@@ -29,7 +29,7 @@ from sources.api.serializers import SourceSerializer
 from sources.api.views import SourceViewSetBase
 from sources.models import Source
 
-NOT_FOUND = OpenApiResponse(description=_("Nothing published has this slug."))
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description=_("Nothing published has this slug."))
 NOT_MODIFIED = OpenApiResponse(description=_("Not modified: the ETag sent in If-None-Match is still current."))
 
 
@@ -39,20 +39,29 @@ def _published_count(queryset):
     return Coalesce(Subquery(counted[:1]), Value(0))
 
 
-def conditional_response(request, data):
-    """200 with a strong ETag over the JSON, or 304 when the caller already has that version."""
-    digest = hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
+def conditional(request, response):
+    """`response` with a strong ETag over its JSON, or a 304 when the caller sent that ETag in
+    If-None-Match (lists and details alike, with or without a key)."""
+    digest = hashlib.sha256(orjson.dumps(response.data, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
     etag = f'"{digest[:40]}"'
     sent = parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
     if "*" in sent or etag in sent or f"W/{etag}" in sent:
         return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-    return Response(data, headers={"ETag": etag})
+    response["ETag"] = etag
+    return response
+
+
+def conditional_response(request, data):
+    """200 with a strong ETag over the JSON, or 304 when the caller already has that version."""
+    return conditional(request, Response(data))
 
 
 class ListViewSet(viewsets.GenericViewSet):
     """list() pages through filter_queryset(get_queryset()) and builds each item with build_item()."""
 
     ordering_fields = ()
+    # GETs answer with an ETag and honour If-None-Match (claims.api.schema documents both).
+    conditional_get = True
 
     @property
     def ordering_doc(self):
@@ -63,7 +72,7 @@ class ListViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(queryset)
         urls = s.URLs(request)
         items = [self.build_item(obj, urls) for obj in (page if page is not None else queryset)]
-        return self.get_paginated_response(items) if page is not None else Response(items)
+        return conditional(request, self.get_paginated_response(items) if page is not None else Response(items))
 
 
 class ReadOnlyViewSet(ListViewSet):
@@ -93,6 +102,17 @@ def published_claims():
         .select_related("claimant", "verdict__rating")
         .annotate(published_at=F("verdict__published_at"))
         .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("slug", "name")))
+    )
+
+
+def published_claim_details():
+    """Published claims with everything the detail (serializers.claim_detail) and the ClaimReview
+    (claimreview.claim_review) show, in a fixed number of queries: the API's detail, webhooks and
+    the bulk dataset read claims through this."""
+    return published_claims().prefetch_related(
+        Prefetch("appearances", queryset=Appearance.objects.select_related("source__publisher")),
+        Prefetch("verdict__evidence", queryset=Evidence.objects.select_related("source__publisher")),
+        Prefetch("verdict__corrections", queryset=Correction.objects.select_related("old_rating", "new_rating")),
     )
 
 
@@ -134,14 +154,7 @@ class ClaimViewSet(SyncOrdering, ReadOnlyViewSet):
         return published_claims()
 
     def get_detail_queryset(self):
-        return self.get_queryset().prefetch_related(
-            Prefetch("appearances", queryset=Appearance.objects.select_related("source__publisher")),
-            Prefetch("verdict__evidence", queryset=Evidence.objects.select_related("source__publisher")),
-            Prefetch(
-                "verdict__corrections",
-                queryset=Correction.objects.select_related("old_rating", "new_rating"),
-            ),
-        )
+        return published_claim_details()
 
     def build_item(self, claim, urls):
         return s.claim_summary(claim, urls)
@@ -331,7 +344,9 @@ MATCH_DESCRIPTION = _(
 )
 MATCH_RESPONSES = {
     200: s.MatchResponseSerializer,
-    503: OpenApiResponse(description=_("Matching took too long; try a shorter, more distinctive text.")),
+    503: OpenApiResponse(
+        ErrorSerializer, description=_("Matching took too long; try a shorter, more distinctive text.")
+    ),
 }
 
 
@@ -393,6 +408,8 @@ class MatchView(APIView):
 
 
 class NotFoundView(APIView):
+    """Any address under /api/v1/ that is no endpoint (the last route)."""
+
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         return Response(
@@ -404,3 +421,12 @@ class NotFoundView(APIView):
             },
             status=status.HTTP_404_NOT_FOUND,
         )
+
+    # Whatever the method: an address that is no endpoint is a 404, not a 405 for a method it lacks,
+    # and it advertises no methods (DRF would list every one in Allow).
+    post = put = patch = delete = options = http_method_not_allowed = get
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        del response["Allow"]
+        return response

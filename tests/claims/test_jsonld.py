@@ -43,7 +43,8 @@ def test_claim_page_embeds_one_claimreview_with_the_required_fields(client, sett
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "ClaimReview"
     assert data["url"] == f"{settings.SITE_URL}/claims/talks/"
-    assert data["claimReviewed"] == "We will do it immediately."
+    assert data["claimReviewed"] == verdict.claim.title  # short: the full statement is the item's text
+    assert data["itemReviewed"]["text"] == "We will do it immediately."
     assert data["datePublished"] == verdict.published_at.date().isoformat()
     assert datetime.datetime.fromisoformat(data["dateModified"]) == verdict.updated_at
     assert data["inLanguage"] == "en"
@@ -100,7 +101,7 @@ def test_script_breaking_text_stays_inside_the_element_and_round_trips(client):
     body = client.get("/claims/hostile/").content.decode()
     assert body.count("<script") == 1
     assert "<!--" not in body
-    assert jsonld(client, "/claims/hostile/")["claimReviewed"] == hostile
+    assert jsonld(client, "/claims/hostile/")["itemReviewed"]["text"] == hostile
 
 
 def test_claimreview_author_names_the_staff_member_by_public_name_and_page(client, settings):

@@ -584,6 +584,7 @@ class Generator:
                 "title": f"{claimant_name.split(' ')[0]} says {subject} {verb} {period} ({i})",
                 "slug": f"{PREFIX}claim-{i}",
                 "text": text,
+                "claim_reviewed": "",
                 "kind": "pledge" if pledge else "statement",
                 "claimant_id": claimant_id,
                 "unattributed": False,

@@ -24,14 +24,22 @@ def api_key(db):
 
 
 def test_anonymous_reads_are_allowed(client, db):
-    assert client.get("/api/v1/claims/").json() == {"next": None, "previous": None, "results": []}
+    assert client.get("/api/v1/claims/").json() == {
+        "next": None,
+        "previous": None,
+        "next_cursor": None,
+        "previous_cursor": None,
+        "results": [],
+    }
 
 
-@pytest.mark.parametrize("header", ["HTTP_AUTHORIZATION", "HTTP_X_API_KEY"])
-def test_partner_key_in_either_header_is_accepted_and_marks_last_use(client, api_key, header):
+@pytest.mark.parametrize(
+    ("header", "template"),
+    [("HTTP_AUTHORIZATION", "Bearer {}"), ("HTTP_AUTHORIZATION", "Api-Key {}"), ("HTTP_X_API_KEY", "{}")],
+)
+def test_partner_key_in_any_accepted_form_is_accepted_and_marks_last_use(client, api_key, header, template):
     key, raw = api_key
-    value = f"Api-Key {raw}" if header == "HTTP_AUTHORIZATION" else raw
-    response = client.get("/api/v1/claims/", **{header: value})
+    response = client.get("/api/v1/claims/", **{header: template.format(raw)})
     assert response.status_code == 200
     key.refresh_from_db()
     assert timezone.now() - key.last_used_at < datetime.timedelta(seconds=5)
@@ -48,7 +56,7 @@ def test_last_use_is_written_at_most_every_few_minutes(client, api_key, django_a
 def test_unknown_key_is_401_with_json_message(client, db):
     response = client.get("/api/v1/claims/", HTTP_X_API_KEY="abcd1234.not-a-key")
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == "Api-Key"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
     assert response.json() == {"detail": "This API key is not valid."}
 
 
@@ -67,8 +75,15 @@ def test_empty_key_is_401(client, db):
     assert (response.status_code, response.json()) == (401, {"detail": "The API key is empty."})
 
 
-def test_other_authorization_schemes_are_anonymous(client, db):
-    assert client.get("/api/v1/claims/", HTTP_AUTHORIZATION="Bearer something").status_code == 200
+@pytest.mark.parametrize("value", ["Bearer something", "Basic dXNlcjpwYXNz", "Token abc", "abc"])
+def test_a_credential_that_is_not_a_key_is_401_never_anonymous(client, db, value):
+    response = client.get("/api/v1/claims/", HTTP_AUTHORIZATION=value)
+    assert response.status_code == 401
+    assert response.json()["detail"] in (
+        "This API key is not valid.",
+        "Send your API key as `Authorization: Bearer <key>`, `Authorization: Api-Key <key>` or `X-API-Key: <key>`; "
+        "other Authorization schemes are not accepted.",
+    )
 
 
 def test_anonymous_throttle_gives_429_with_retry_after(client, db):

@@ -1,6 +1,8 @@
 """The OpenAPI schema is generated without warnings, documents every field, and names exactly the
 fields the endpoints return (the views build dicts; the serializers document them)."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from rest_framework import serializers
@@ -133,13 +135,24 @@ def test_schema_is_served_as_json(client):
     assert response.status_code == 200
     schema = response.json()
     assert schema["info"]["title"] == "Factcheck Desk partner API"
-    assert schema["components"]["securitySchemes"]["ApiKey"] == {
-        "type": "apiKey",
-        "in": "header",
-        "name": "X-API-Key",
-        "description": "Optional partner key, sent as `X-API-Key: <key>` or `Authorization: Api-Key <key>`. "
-        "Without a key, reads are anonymous with a lower rate limit.",
+    # A semantic version: generated clients use it as their package's version.
+    assert re.fullmatch(r"\d+\.\d+\.\d+", schema["info"]["version"])
+    assert schema["components"]["securitySchemes"] == {
+        "Bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Your partner key, as `Authorization: Bearer <key>` (`Authorization: Api-Key <key>` works "
+            "too). Optional for reads, which are anonymous without it, with a lower rate limit.",
+        },
+        "ApiKey": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-API-Key",
+            "description": "Your partner key, as `X-API-Key: <key>`. Optional for reads, which are anonymous without "
+            "it, with a lower rate limit.",
+        },
     }
+    assert schema["paths"]["/api/v1/claims/"]["get"]["security"] == [{"Bearer": []}, {"ApiKey": []}, {}]
 
 
 def test_every_parameter_response_and_field_is_described(client):

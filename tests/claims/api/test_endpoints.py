@@ -241,6 +241,8 @@ def test_tombstones_list_retracted_verdicts_since(client, published, reviewer_us
     assert body == {
         "next": None,
         "previous": None,
+        "next_cursor": None,
+        "previous_cursor": None,
         "results": [
             {
                 "slug": "first",

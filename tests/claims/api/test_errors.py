@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 
 from claims import matching
-from claims.models import Claim, Verdict
+from claims.models import APIKey, Claim, Verdict
+from partners.models import Endpoint
 from tests.factories import TopicFactory, make_verdict
 
 pytestmark = pytest.mark.django_db
@@ -260,6 +261,11 @@ def _query_parameters(client):
     ]
 
 
+def _partner_key():
+    prefix, raw = APIKey.generate()
+    return APIKey.objects.create(name="Partner", prefix=prefix, hashed_key=APIKey.hash(raw)), raw
+
+
 # Parameters an endpoint requires besides the one left empty.
 _REQUIRED = {"/api/v1/match/": {"text": "bread"}}
 
@@ -268,9 +274,13 @@ _REQUIRED = {"/api/v1/match/": {"text": "bread"}}
 def test_every_empty_query_parameter_is_400_naming_it(client, listed, value):
     checked = _query_parameters(client)
     assert ("/api/v1/claims/", "updated_since") in checked and ("/api/v1/sources/", "publisher") in checked
+    # With a partner key, for the partners' own lists; {id} is one of the partner's endpoints.
+    key, raw = _partner_key()
+    endpoint = Endpoint.objects.create(key=key, url="https://hooks.partner.example/", events=["verdict.published"])
     for path, name in checked:
         query = "&".join(f"{k}={v}" for k, v in {**_REQUIRED.get(path, {}), name: value}.items())
-        response = client.get(f"{path}?{query}")
+        path = path.replace("{id}", str(endpoint.public_id))
+        response = client.get(f"{path}?{query}", HTTP_AUTHORIZATION=f"Bearer {raw}")
         assert response.status_code == 400, (path, name, response.content)
         assert response.json() == {"detail": INVALID, "errors": {name: [EMPTY_MESSAGE]}}, (path, name)
 
