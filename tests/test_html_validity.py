@@ -47,7 +47,8 @@ def test_every_public_page_of_a_seeded_site_is_valid_html(client, reviewer, tmp_
     _require_checker()
     call_command("loadseeds", "--reviewer", reviewer.username, stdout=None)
     # Hostile text too: right-to-left overrides, an unbroken 10,000-character string.
-    make_verdict(slug="hostile", title="x" * 10000, claimant=ClaimantFactory(name="\u202eEvil", slug="evil"))
+    claimant = ClaimantFactory(name="\u202eEvil", slug="evil")
+    make_verdict(slug="hostile", title="x" * 200, text="y" * 10000, claimant=claimant)
     files = []
     for index, url in enumerate(_public_pages() + ["/claims/hostile/", "/claimants/evil/"]):
         response = client.get(url)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from claims.models import Rating
+from claims.models import Rating, Verdict
 from tests.browser.test_reader_journeys import (  # noqa: F401, F811 - fixtures
     _serialized_db,
     browser,
@@ -21,7 +21,8 @@ from tests.factories import ClaimantFactory, TopicFactory, make_verdict
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 RLO = "\u202e"
-LONG = "x" * 10000
+LONG = "x" * 10000  # in the text fields; names and titles get the longest their fields hold
+
 
 # Whether an element's text is drawn in reading order, left to right: each character right of the one
 # before it on the same line (a right-to-left override that leaked in would reverse them).
@@ -38,17 +39,21 @@ READS_LEFT_TO_RIGHT = """el => {
 @pytest.fixture
 def hostile(site):  # noqa: F811
     Rating.objects.filter(slug="mostly-false").update(label="Mostly false, with a long qualifier that wraps")
-    claimant = ClaimantFactory(name=f"{RLO}Evil Claimant", slug="evil", role=f"{RLO}Minister of {LONG}")
-    topic = TopicFactory(name=f"Topic {LONG}", slug="long-topic", featured=True)
+    claimant = ClaimantFactory(
+        name=f"{RLO}Evil Claimant", slug="evil", role=f"{RLO}Minister of {LONG}"[:200], description=LONG
+    )
+    topic = TopicFactory(name=f"Topic {LONG}"[:100], slug="long-topic", featured=True, description=LONG)
     verdict = make_verdict(
         slug="hostile",
-        title=f"A title {LONG}",
+        title=f"A title {LONG}"[:200],
         text=f"{RLO}Reversed? {LONG}",
         claimant=claimant,
         made_at=f"{RLO}a place",
         rating=Rating.objects.get(slug="mostly-false"),
     )
     verdict.claim.topics.add(topic)
+    Verdict.objects.filter(pk=verdict.pk).update(analysis=LONG)
+    verdict.claim.appearances.update(quote=f"{RLO}{LONG}")
     return site
 
 

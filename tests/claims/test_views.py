@@ -1094,7 +1094,10 @@ def test_claim_page_shares_its_own_image(client, reviewer, django_assert_num_que
 
 
 def test_share_image_survives_hostile_text(client):
-    make_verdict(slug="hostile-image", title="x" * 10000, text="\u202eevil", claimant=ClaimantFactory(name="\u202eKO"))
+    # The longest title and name the fields hold, unbroken, and a right-to-left override.
+    make_verdict(
+        slug="hostile-image", title="x" * 200, text="\u202eevil", claimant=ClaimantFactory(name="\u202e" + "K" * 199)
+    )
     assert client.get("/claims/hostile-image/share.png").status_code == 200
 
 
