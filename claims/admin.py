@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers as admin_helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -433,6 +434,41 @@ def _apply_to_verdicts(modeladmin, request, verdicts, action, done_message, **kw
         modeladmin.message_user(request, done_message(done), messages.SUCCESS)
 
 
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Why they go back"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Needed to send back someone else's verdict: each author reads this on their desk."),
+    )
+
+
+def _send_back_action(modeladmin, request, verdicts):
+    """The list action "Send back to draft" asks first why (a reviewer must say), then applies the
+    service to each verdict with that comment; each refusal is reported on its own."""
+    form = SendBackForm(request.POST if "send_back" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        _apply_to_verdicts(
+            modeladmin,
+            request,
+            verdicts,
+            services.verdict_return_to_draft,
+            lambda n: ngettext("%d verdict sent back to draft.", "%d verdicts sent back to draft.", n) % n,
+            comment=form.cleaned_data["comment"],
+        )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Send back to draft"),
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "verdicts": list(verdicts),
+        "selected": request.POST.getlist(admin_helpers.ACTION_CHECKBOX_NAME),
+        "action": request.POST.get("action", ""),
+    }
+    return TemplateResponse(request, "admin/claims/send_back.html", context)
+
+
 def _public_verdict(claim):
     verdict = getattr(claim, "verdict", None) if claim.pk else None
     return verdict is not None and verdict.is_public
@@ -789,13 +825,7 @@ class ClaimAdmin(NoDeletePublicMixin, UnitAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Send the verdicts back to draft"), permissions=["change"])
     def return_to_draft(self, request, queryset):
-        _apply_to_verdicts(
-            self,
-            request,
-            _claim_verdicts(queryset),
-            services.verdict_return_to_draft,
-            lambda n: ngettext("%d verdict sent back to draft.", "%d verdicts sent back to draft.", n) % n,
-        )
+        return _send_back_action(self, request, _claim_verdicts(queryset))
 
 
 # --- Verdicts ------------------------------------------------------------------------------------
@@ -1087,13 +1117,7 @@ class VerdictAdmin(NoDeletePublicMixin, UnitAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Send back to draft"), permissions=["change"])
     def return_to_draft(self, request, queryset):
-        _apply_to_verdicts(
-            self,
-            request,
-            queryset.select_related("claim", "rating"),
-            services.verdict_return_to_draft,
-            lambda n: ngettext("%d verdict sent back to draft.", "%d verdicts sent back to draft.", n) % n,
-        )
+        return _send_back_action(self, request, queryset.select_related("claim", "rating"))
 
 
 # --- Proposed changes to public fact-checks -------------------------------------------------------

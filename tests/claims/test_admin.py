@@ -404,6 +404,36 @@ def test_bulk_submit_reports_each_refusal(editor_client):
     }
 
 
+@pytest.mark.parametrize("url", ["/admin/claims/verdict/", "/admin/claims/claim/"])
+def test_bulk_send_back_asks_why_then_sends_each_back_with_the_comment(reviewer_client, url):
+    first = make_verdict(Verdict.Status.IN_REVIEW, title="First claim")
+    second = make_verdict(Verdict.Status.IN_REVIEW, title="Second claim")
+    kept = make_verdict(Verdict.Status.IN_REVIEW, title="Kept claim")
+    ids = [first.pk, second.pk] if "verdict" in url else [first.claim_id, second.claim_id]
+    page = reviewer_client.post(url, {"action": "return_to_draft", "_selected_action": ids})
+    assertContains(page, "Why they go back")
+    assertContains(page, f'<input type="hidden" name="_selected_action" value="{ids[0]}">', html=True)
+    assert Verdict.objects.filter(status="in_review").count() == 3  # nothing happens before the comment
+    confirm = {"action": "return_to_draft", "_selected_action": ids, "send_back": "1", "comment": "Cite the 2024 data."}
+    response = reviewer_client.post(url, confirm, follow=True)
+    assert _messages(response) == ["2 verdicts sent back to draft."]
+    rows = Verdict.objects.values_list("claim__title", "status", "return_comment")
+    assert sorted(rows) == [
+        ("First claim", "draft", "Cite the 2024 data."),
+        ("Kept claim", "in_review", ""),
+        ("Second claim", "draft", "Cite the 2024 data."),
+    ]
+    assert kept.pk not in ids
+
+
+def test_bulk_send_back_without_a_comment_is_refused_for_each(reviewer_client):
+    verdict = make_verdict(Verdict.Status.IN_REVIEW, title="First claim")
+    confirm = {"action": "return_to_draft", "_selected_action": [verdict.pk], "send_back": "1", "comment": "  "}
+    response = reviewer_client.post("/admin/claims/verdict/", confirm, follow=True)
+    assert _messages(response) == ["“First claim”: Say what needs to change: the author reads this on their desk."]
+    assert Verdict.objects.get().status == "in_review"
+
+
 def test_no_list_offers_a_bulk_publish(reviewer_client):
     # Publishing needs the revision the reviewer was shown, which only the verdict's page shows.
     make_verdict(Verdict.Status.IN_REVIEW)
