@@ -260,11 +260,6 @@ def test_backup_restores_every_record_unchanged(client, tmp_path, backup_format)
         assert Claim.objects.using(alias).published().count() == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="claims migrations 0002, 0005 and 0008 write their rows (ratings, groups' permissions) to the "
-    "default database instead of the one being migrated: they ignore schema_editor.connection.alias",
-)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_json_restore_into_another_database_leaves_the_default_one_unchanged(tmp_path):
     rating = Rating.objects.get(slug="false")

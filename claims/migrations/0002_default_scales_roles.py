@@ -39,36 +39,38 @@ REVIEWER_EXTRA = {
 
 
 def forwards(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     Rating = apps.get_model("claims", "Rating")
     for scale, rows in (("veracity", VERACITY), ("pledge", PLEDGE)):
         for position, (label, slug, ordinal, colour, description) in enumerate(rows):
-            Rating.objects.update_or_create(
+            Rating.objects.using(db).update_or_create(
                 slug=slug,
                 defaults={"scale": scale, "label": label, "ordinal": ordinal, "colour": colour,
                           "description": description, "position": position},
             )
-    apps.get_model("claims", "ContentVersion").objects.get_or_create(pk=1)
+    apps.get_model("claims", "ContentVersion").objects.using(db).get_or_create(pk=1)
 
     # Permissions are normally created after all migrations; the groups need them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
+        create_permissions(app_config, apps=apps, verbosity=0, using=db)
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 
     def perms(spec):
-        return [Permission.objects.get(content_type__app_label=app, codename=code)
+        return [Permission.objects.using(db).get(content_type__app_label=app, codename=code)
                 for app, codes in spec.items() for code in codes]
 
-    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors, _ = Group.objects.using(db).get_or_create(name="Editors")
     editors.permissions.set(perms(EDITOR_PERMS))
-    reviewers, _ = Group.objects.get_or_create(name="Reviewers")
+    reviewers, _ = Group.objects.using(db).get_or_create(name="Reviewers")
     reviewers.permissions.set(perms(EDITOR_PERMS) + perms(REVIEWER_EXTRA))
 
 
 def backwards(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=["Editors", "Reviewers"]).delete()
+    db = schema_editor.connection.alias  # the database being migrated, not always default
+    apps.get_model("auth", "Group").objects.using(db).filter(name__in=["Editors", "Reviewers"]).delete()
 
 
 class Migration(migrations.Migration):

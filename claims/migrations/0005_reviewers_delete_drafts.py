@@ -6,23 +6,25 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     for app_config in apps.get_app_configs():
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
+        create_permissions(app_config, apps=apps, verbosity=0, using=db)
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    reviewers = Group.objects.filter(name="Reviewers").first()
+    reviewers = Group.objects.using(db).filter(name="Reviewers").first()
     if reviewers:
-        reviewers.permissions.add(Permission.objects.get(content_type__app_label="claims", codename="delete_verdict"))
+        reviewers.permissions.add(Permission.objects.using(db).get(content_type__app_label="claims", codename="delete_verdict"))
 
 
 def backwards(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    reviewers = Group.objects.filter(name="Reviewers").first()
+    reviewers = Group.objects.using(db).filter(name="Reviewers").first()
     if reviewers:
-        reviewers.permissions.remove(Permission.objects.get(content_type__app_label="claims", codename="delete_verdict"))
+        reviewers.permissions.remove(Permission.objects.using(db).get(content_type__app_label="claims", codename="delete_verdict"))
 
 
 class Migration(migrations.Migration):

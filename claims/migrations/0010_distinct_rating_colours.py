@@ -19,15 +19,17 @@ COLOURS = {
 
 
 def forwards(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     Rating = apps.get_model("claims", "Rating")
     for slug, (old, new) in COLOURS.items():
-        Rating.objects.filter(slug=slug, colour__iexact=old).update(colour=new)
+        Rating.objects.using(db).filter(slug=slug, colour__iexact=old).update(colour=new)
 
 
 def backwards(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     Rating = apps.get_model("claims", "Rating")
     for slug, (old, new) in COLOURS.items():
-        Rating.objects.filter(slug=slug, colour__iexact=new).update(colour=old)
+        Rating.objects.using(db).filter(slug=slug, colour__iexact=new).update(colour=old)
 
 
 class Migration(migrations.Migration):

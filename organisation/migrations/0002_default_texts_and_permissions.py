@@ -38,19 +38,20 @@ REVIEWERS = ["add_fundingsource", "change_fundingsource", "delete_fundingsource"
 
 
 def forwards(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     OrganisationText = apps.get_model("organisation", "OrganisationText")
     for kind, body in TEXTS.items():
-        OrganisationText.objects.get_or_create(kind=kind, defaults={"body": body})
+        OrganisationText.objects.using(db).get_or_create(kind=kind, defaults={"body": body})
     app_config = apps.get_app_config("organisation")
     app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
+    create_permissions(app_config, apps=apps, verbosity=0, using=db)
     app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in (("Editors", EVERY_STAFF_MEMBER), ("Reviewers", EVERY_STAFF_MEMBER + REVIEWERS)):
-        group, _ = Group.objects.get_or_create(name=name)
+        group, _ = Group.objects.using(db).get_or_create(name=name)
         group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="organisation", codename__in=codenames)
+            *Permission.objects.using(db).filter(content_type__app_label="organisation", codename__in=codenames)
         )
 
 
