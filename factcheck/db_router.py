@@ -76,6 +76,17 @@ class Routing:
 _routing = contextvars.ContextVar("factcheck_db_routing", default=None)
 
 
+@contextlib.contextmanager
+def routed(replica):
+    """Within the block, reads go to `replica` (None: the primary) until the first write."""
+    routing = Routing(replica)
+    token = _routing.set(routing)
+    try:
+        yield routing
+    finally:
+        _routing.reset(token)
+
+
 def read_alias():
     """The database the current code reads from: a replica during a public read that has not
     written yet, else the primary."""
@@ -220,12 +231,8 @@ class ReplicaRoutingMiddleware:
 
     def __call__(self, request):
         replica = choose_replica() if may_use_replica(request) else None
-        routing = Routing(replica)
-        token = _routing.set(routing)
-        try:
+        with routed(replica) as routing:
             response = self.get_response(request)
-        finally:
-            _routing.reset(token)
         if routing.wrote and request.method not in SAFE_METHODS and replica_aliases():
             response.set_cookie(
                 PIN_COOKIE,
