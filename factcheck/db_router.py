@@ -51,14 +51,14 @@ CREDENTIAL_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_X_API_KEY")
 # How often (seconds, per process and replica) a request measures the replica's lag: one cheap query.
 LAG_CHECK_SECONDS = 5.0
 
-# Seconds the replica lags behind the primary: 0 while it has replayed everything it received
-# (an idle primary sends nothing, so the time since the last replayed commit is no measure then),
-# else the age of the last transaction it replayed. NULL on a server that is not a standby.
+# Whether the server is a standby, and how many seconds it lags behind the primary: 0 while it has
+# replayed everything it received (an idle primary sends nothing, so the time since the last replayed
+# commit is no measure then), else the age of the last transaction it replayed (NULL: none yet).
 LAG_SQL = """
-SELECT CASE
+SELECT pg_is_in_recovery(), CASE
   WHEN NOT pg_is_in_recovery() THEN NULL
   WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-  ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
+  ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())
 END
 """
 
@@ -166,12 +166,12 @@ def replica_aliases():
 
 
 def measure_lag(alias):
-    """Seconds `alias` lags behind (0.0 when it has replayed all it received; None when it is not
-    a standby). Raises DatabaseError when it cannot be reached."""
+    """(whether `alias` is a standby, seconds it lags behind or None when unknown). Raises
+    DatabaseError when it cannot be reached."""
     with connections[alias].cursor() as cursor:
         cursor.execute(LAG_SQL)
-        (lag,) = cursor.fetchone()
-    return None if lag is None else float(lag)
+        standby, lag = cursor.fetchone()
+    return bool(standby), None if lag is None else float(lag)
 
 
 def usable(alias):
@@ -187,7 +187,7 @@ def usable(alias):
         now = time.monotonic()
         if now - state.lag_checked_at >= LAG_CHECK_SECONDS:
             state.lag_checked_at = now
-            state.lag = measure_lag(alias)
+            _standby, state.lag = measure_lag(alias)
     except DatabaseError as exc:
         with contextlib.suppress(DatabaseError):
             connection.close()

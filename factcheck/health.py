@@ -125,7 +125,7 @@ def _replica_status(alias):
     itself, past the router's breaker, and tells the breaker what it found."""
     state = db_router.health(alias)
     try:
-        lag = db_router.measure_lag(alias)
+        standby, lag = db_router.measure_lag(alias)
     except DatabaseError as exc:
         with contextlib.suppress(DatabaseError):
             connections[alias].close()
@@ -133,9 +133,9 @@ def _replica_status(alias):
         logger.error("Readiness check: read replica %s unreachable: %s", alias, exc)
         return "unreachable", None, f"replica unreachable, its reads go to the primary: {type(exc).__name__}: {exc}"
     state.lag = lag
-    if lag is None:
-        return "unreachable", None, "not a standby (pg_is_in_recovery() is false): check DATABASE_REPLICA_URLS"
-    if lag > settings.DATABASE_REPLICA_MAX_LAG:
+    if not standby:
+        return "misconfigured", None, "not a standby (pg_is_in_recovery() is false): check DATABASE_REPLICA_URLS"
+    if lag is not None and lag > settings.DATABASE_REPLICA_MAX_LAG:
         state.failed(RuntimeError(f"{alias} lags {lag:.1f} s behind the primary"))
         return (
             "lagging",
@@ -146,7 +146,7 @@ def _replica_status(alias):
             ),
         )
     state.succeeded()
-    return "ok", round(lag, 3), ""
+    return "ok", None if lag is None else round(lag, 3), ""
 
 
 def _cache_warnings():
