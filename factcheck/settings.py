@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "claims.api.throttling.AnonymousRateLimitMiddleware",
     # Before sessions and auth: a hit skips them (factcheck/cache.py says what is cached).
     "factcheck.cache.PublicCacheMiddleware",
+    # Inside the page cache (it stores the compressed answer) and outside everything that may put a
+    # secret in a page, which it then leaves uncompressed (BREACH: factcheck/middleware.py).
+    "factcheck.middleware.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Only with more than one language (below): it adds Vary: Accept-Language to every answer.
     "django.middleware.locale.LocaleMiddleware",
