@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from claims import feeds, views
 
@@ -20,7 +20,7 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("contact/", views.contact, name="contact"),
     path("ratings.css", views.rating_styles, name="rating_styles"),
-    re_path(r"^ratings\.(?P<digest>[0-9a-f]{16})\.css$", views.rating_styles, name="rating_styles_hashed"),
+    path("ratings.<str:digest>.css", views.rating_styles, name="rating_styles_hashed"),
     path("feeds/verdicts.rss", views.content_dated(feeds.LatestVerdictsRss()), name="feed_verdicts_rss"),
     path("feeds/verdicts.atom", views.content_dated(feeds.LatestVerdictsAtom()), name="feed_verdicts_atom"),
     path("feeds/corrections.rss", views.content_dated(feeds.CorrectionsRss()), name="feed_corrections_rss"),

@@ -2,6 +2,7 @@
 the selectors) and only ever shows published material (retracted verdicts keep their page)."""
 
 import hashlib
+import re
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -546,6 +547,7 @@ def rating_styles_url():
 # page linking an old digest is redirected to the current one, so nothing shows stale colours).
 _DIGEST_SECONDS_SHARED = 86400
 _DIGEST_SECONDS_LOCAL = 300
+_DIGEST = re.compile(r"[0-9a-f]{16}")
 
 
 @read_only
@@ -554,6 +556,8 @@ def rating_styles(request, digest=None):
     changes, so browsers and CDNs keep it a year (immutable); another digest (a colour changed
     since) is redirected to the current one. /ratings.css (pages rendered before the digest was
     known, and old links) is kept five minutes and revalidated by ETag."""
+    if digest is not None and not _DIGEST.fullmatch(digest):
+        raise Http404(_("No stylesheet at this address."))
     body, current = rating_stylesheet()
     seconds = _DIGEST_SECONDS_SHARED if getattr(cache, "shared", False) else _DIGEST_SECONDS_LOCAL
     cache.set(RATING_STYLES_CACHE_KEY, current, seconds)
