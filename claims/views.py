@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.db.models import F, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
@@ -543,11 +544,23 @@ def rating_styles_url():
     return reverse("claims:rating_styles")
 
 
-# A per-process cache cannot hear of another process's change: there the digest is kept briefly (a
-# page linking an old digest is redirected to the current one, so nothing shows stale colours).
-_DIGEST_SECONDS_SHARED = 86400
-_DIGEST_SECONDS_LOCAL = 300
+# A change to a rating forgets the digest (claims.services.reference_save), but a per-process cache
+# cannot hear of another process's change: a page there links the old digest until this runs out,
+# and that address redirects to the current one, so nobody sees old colours.
+_DIGEST_SECONDS = 86400
 _DIGEST = re.compile(r"[0-9a-f]{16}")
+
+
+def remember_rating_styles_digest():
+    """Compute the stylesheet's digest and keep it where pages find it. One query; the WSGI
+    application runs it at start (factcheck/wsgi.py). Returns the stylesheet and its digest, or
+    None when the database cannot be read (the stylesheet's own view will do it later)."""
+    try:
+        body, digest = rating_stylesheet()
+    except DatabaseError:
+        return None
+    cache.set(RATING_STYLES_CACHE_KEY, digest, _DIGEST_SECONDS)
+    return body, digest
 
 
 @read_only
@@ -559,8 +572,7 @@ def rating_styles(request, digest=None):
     if digest is not None and not _DIGEST.fullmatch(digest):
         raise Http404(_("No stylesheet at this address."))
     body, current = rating_stylesheet()
-    seconds = _DIGEST_SECONDS_SHARED if getattr(cache, "shared", False) else _DIGEST_SECONDS_LOCAL
-    cache.set(RATING_STYLES_CACHE_KEY, current, seconds)
+    cache.set(RATING_STYLES_CACHE_KEY, current, _DIGEST_SECONDS)
     if digest is not None and digest != current:
         response = HttpResponseRedirect(reverse("claims:rating_styles_hashed", kwargs={"digest": current}))
         patch_cache_control(response, no_cache=True)

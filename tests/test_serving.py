@@ -10,6 +10,7 @@ import pytest
 
 from claims import services
 from claims.models import Rating
+from claims.views import remember_rating_styles_digest
 from tests.factories import make_verdict
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,13 @@ def test_pages_link_the_stylesheet_by_its_digest_once_it_is_known(client):
     assert hashed["Content-Type"] == "text/css; charset=utf-8"
     assert hashed["Cache-Control"] == "public, max-age=31536000, immutable"
     assert hashed["ETag"] == f'"{digest}"'
+
+
+def test_the_application_learns_the_digest_when_it_starts(client, django_assert_num_queries):
+    # factcheck/wsgi.py does this once per process, so pages link the digest from the first one on.
+    with django_assert_num_queries(1):
+        _body, digest = remember_rating_styles_digest()
+    assert _stylesheet_link(client) == f"/ratings.{digest}.css"
 
 
 def test_a_colour_change_gives_a_new_digest_and_the_old_one_redirects(
