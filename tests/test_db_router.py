@@ -78,8 +78,8 @@ def test_outside_a_request_everything_reads_from_the_primary():
 
 @pytest.mark.django_db
 def test_a_write_pins_the_rest_of_the_request_to_the_primary():
-    with db_router.routed("replica_0") as routing:
-        assert db_router.read_alias() == "replica_0"
+    with db_router.routed("replica_9") as routing:
+        assert db_router.read_alias() == "replica_9"
         Tip.objects.create(text="Bridges cost less.")
         assert (db_router.read_alias(), routing.wrote) == ("default", True)
     assert db_router.read_alias() == "default"
@@ -88,7 +88,7 @@ def test_a_write_pins_the_rest_of_the_request_to_the_primary():
 def test_migrations_run_on_the_primary_only():
     router = db_router.ReplicaRouter()
     assert router.allow_migrate("default", "claims") is True
-    assert router.allow_migrate("replica_0", "claims") is False
+    assert router.allow_migrate("replica_9", "claims") is False
 
 
 @task()
@@ -98,7 +98,7 @@ def where_a_task_reads():
 
 def test_a_task_reads_from_the_primary_even_when_run_inside_a_public_read():
     # The immediate backend (the tests', and a possible production choice) runs it in the request.
-    with db_router.routed("replica_0"):
+    with db_router.routed("replica_9"):
         result = where_a_task_reads.enqueue()
         assert db_router.read_alias() == "default"
     assert result.return_value == "default"
@@ -110,7 +110,7 @@ def test_each_thread_and_each_asyncio_task_has_its_own_decision():
     def other_thread():
         seen["thread"] = db_router.read_alias()
 
-    with db_router.routed("replica_0"):
+    with db_router.routed("replica_9"):
         thread = threading.Thread(target=other_thread)
         thread.start()
         thread.join()
@@ -125,7 +125,7 @@ def test_each_thread_and_each_asyncio_task_has_its_own_decision():
         await asyncio.gather(request("a", "replica_1"), request("b", None))
 
     asyncio.run(both())
-    assert seen == {"thread": "default", "here": "replica_0", "a": "replica_1", "b": "default"}
+    assert seen == {"thread": "default", "here": "replica_9", "a": "replica_1", "b": "default"}
 
 
 # --- A replica that is down ----------------------------------------------------------------------
@@ -169,20 +169,20 @@ def _reload_connections():
 
 
 # Transactional: a TestCase would open its transaction on the (dead) replica too.
-@pytest.mark.django_db(databases=["default", "replica_0"], transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(databases=["default", "replica_9"], transaction=True, serialized_rollback=True)
 class TestWhenTheReplicaIsDown:
-    """replica_0 at a port nobody listens on. Class-scoped, so that it is configured before the
+    """replica_9 at a port nobody listens on. Class-scoped, so that it is configured before the
     test's database access is set up (which allows the replica's connection to be tried)."""
 
     @pytest.fixture(scope="class", autouse=True)
     def dead_replica(self):
         config = {**POSTGRES, "NAME": "factcheck", "USER": "postgres", "HOST": "127.0.0.1", "PORT": _closed_port()}
-        with _replica("replica_0", config) as alias:
+        with _replica("replica_9", config) as alias:
             yield alias
 
     @pytest.fixture(autouse=True)
     def _fresh_breaker(self):
-        db_router._health.pop("replica_0", None)
+        db_router._health.pop("replica_9", None)
 
     def test_public_pages_are_served_from_the_primary(self, client, caplog):
         verdict = make_verdict(title="The bridge cost forty million")
@@ -190,7 +190,7 @@ class TestWhenTheReplicaIsDown:
             response = client.get("/claims/")
         assert response.status_code == 200
         assert "The bridge cost forty million" in response.content.decode()
-        state = db_router.health("replica_0")
+        state = db_router.health("replica_9")
         assert state.available is False
         assert state.reason.startswith("OperationalError: connection failed")
         assert [r.getMessage() for r in caplog.records if r.name == "factcheck.cache_backend"] == [
@@ -200,19 +200,19 @@ class TestWhenTheReplicaIsDown:
         down_until = state.down_until
         detail = client.get(verdict.claim.get_absolute_url())
         assert "The bridge cost forty million" in detail.content.decode()
-        assert (state.down_until, connections["replica_0"].connection) == (down_until, None)
+        assert (state.down_until, connections["replica_9"].connection) == (down_until, None)
 
     def test_readyz_is_degraded_and_names_the_replica(self, client):
         response = client.get("/readyz")
         assert response.status_code == 200
         body = response.json()
         assert body["status"] == "degraded"
-        assert body["checks"] == {"database": "ok", "cache": "ok", "replica_0": "unreachable"}
-        assert body["replication_lag_seconds"] == {"replica_0": None}
-        assert body["reasons"]["replica_0"].startswith(
+        assert body["checks"] == {"database": "ok", "cache": "ok", "replica_9": "unreachable"}
+        assert body["replication_lag_seconds"] == {"replica_9": None}
+        assert body["reasons"]["replica_9"].startswith(
             "replica unreachable, its reads go to the primary: OperationalError: connection failed"
         )
-        assert list(body["reasons"]) == ["replica_0"]
+        assert list(body["reasons"]) == ["replica_9"]
 
     def test_a_client_that_wrote_is_kept_on_the_primary_for_a_while(self, client):
         sent = client.post("/tips/new/", {"text": "Bridges cost less."})
@@ -236,7 +236,7 @@ def test_no_pin_cookie_without_replicas(client):
 def test_a_replica_that_is_the_primary_itself_is_not_a_replica():
     # What the test suite does with DATABASE_REPLICA_URLS set: each replica mirrors the test database.
     with _replica(
-        "replica_0", {k: connections["default"].settings_dict[k] for k in ("ENGINE", "NAME", "HOST", "PORT", "USER")}
+        "replica_9", {k: connections["default"].settings_dict[k] for k in ("ENGINE", "NAME", "HOST", "PORT", "USER")}
     ):
         assert db_router.replica_aliases() == []
 
