@@ -19,6 +19,16 @@ workers = env_int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1, minimum=1)
 # The workers inherit this environment, so the site's settings see how many processes serve it.
 os.environ.setdefault("WEB_CONCURRENCY", str(workers))
 
+# Threads per worker process: 1 runs gunicorn's sync workers (the measured default, bench/README.md);
+# more runs its gthread workers, where psycopg's pool (DATABASE_POOL=1, sized to the threads) lets the
+# threads of a process share their database connections.
+threads = env_int("GUNICORN_THREADS", 1, minimum=1)
+
+# Restart each worker after this many requests (plus up to a tenth more, so that they do not all
+# restart at once): bounds the memory a long-lived process can gather. 0: never.
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 0, minimum=0)
+max_requests_jitter = max_requests // 10
+
 # Seconds a request may run before its worker is restarted; pages and the API answer in well under a
 # second, and matching stops itself after two (claims/matching.py).
 timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)

@@ -10,6 +10,7 @@ Environment (all optional):
   BENCH_DURATION     10 (seconds)     BENCH_WARMUP   2 (seconds)
   BENCH_THREADS      2                BENCH_CONNECTIONS 8
   BENCH_ONLY         comma-separated endpoint names, to run a subset
+  BENCH_DATABASE_POOL 1: psycopg's connection pool (DATABASE_POOL) instead of persistent connections
 """
 
 import atexit
@@ -71,6 +72,7 @@ class Config:
         self.threads = int(env("BENCH_THREADS", "2"))
         self.connections = int(env("BENCH_CONNECTIONS", "8"))
         self.only = [n for n in env("BENCH_ONLY", "").split(",") if n]
+        self.pool = env("BENCH_DATABASE_POOL", "0") == "1"
 
 
 def ensure_wrk():
@@ -138,6 +140,11 @@ def django_env(config, cache_url):
             "PYTHONWARNINGS": "ignore",
         }
     )
+    if config.pool:
+        # The pool keeps the connections: CONN_MAX_AGE must be 0 with it (factcheck/settings.py).
+        out.update({"DATABASE_POOL": "1", "CONN_MAX_AGE": "0"})
+    else:
+        out.pop("DATABASE_POOL", None)
     out.pop("CACHE_URL", None)
     out.pop("REDIS_URL", None)
     if cache_url:
@@ -440,7 +447,8 @@ def markdown(report):
         "",
         f"- claims: {report['claims']:,} published; machine: {report['machine']}",
         f"- gunicorn: {report['workers']} sync workers; wrk -t{report['threads']} -c{report['connections']} "
-        f"-d{report['duration']}s (warm-up {report['warmup']}s); cache: {report['cache']}",
+        f"-d{report['duration']}s (warm-up {report['warmup']}s); cache: {report['cache']}; "
+        f"database connections: {report.get('database_connections', 'persistent')}",
         "",
         "| endpoint | mode | req/s | p50 ms | p95 ms | p99 ms | errors | queries | peak worker MB | x floor | x stock DRF |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -498,6 +506,7 @@ def main():
         "duration": config.duration,
         "warmup": config.warmup,
         "cache": "Redis" if cache_url else "local memory (per worker)",
+        "database_connections": "psycopg pool (DATABASE_POOL=1)" if config.pool else "persistent (CONN_MAX_AGE=600)",
         "targets": targets,
         "rows": rows,
     }

@@ -54,6 +54,9 @@ class EditConflict(WorkflowError):
 # long before the page cache reads it from the database again (factcheck/cache.py).
 VERSION_CACHE_KEY = "content-version"
 VERSION_CACHE_SECONDS = 5
+# Where the digest of the ratings' stylesheet (/ratings.<digest>.css, claims.views.rating_styles) is
+# kept once it has been served; a change to a rating removes it at commit.
+RATING_STYLES_CACHE_KEY = "rating-styles-digest"
 
 
 def content_version_bump():
@@ -881,6 +884,8 @@ def reference_save(*, obj, by, expected_version=None):
             _refresh_claim(claim_id)
     else:
         Claim.objects.filter(pk__in=claim_ids).update(updated_at=timezone.now())
+    if isinstance(obj, Rating):  # its colour is in the stylesheet every page links by digest
+        transaction.on_commit(lambda: cache.delete(RATING_STYLES_CACHE_KEY))
     content_version_bump()
     return obj
 

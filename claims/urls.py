@@ -20,6 +20,7 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("contact/", views.contact, name="contact"),
     path("ratings.css", views.rating_styles, name="rating_styles"),
+    path("ratings.<str:digest>.css", views.rating_styles, name="rating_styles_hashed"),
     path("feeds/verdicts.rss", views.content_dated(feeds.LatestVerdictsRss()), name="feed_verdicts_rss"),
     path("feeds/verdicts.atom", views.content_dated(feeds.LatestVerdictsAtom()), name="feed_verdicts_atom"),
     path("feeds/corrections.rss", views.content_dated(feeds.CorrectionsRss()), name="feed_corrections_rss"),

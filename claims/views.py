@@ -2,14 +2,16 @@
 the selectors) and only ever shows published material (retracted verdicts keep their page)."""
 
 import hashlib
+import re
 from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.db.models import F, Q
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_response_headers
@@ -23,6 +25,7 @@ from claims.claimreview import claim_review, rating_bounds, to_script_json
 from claims.forms import ClaimFilterForm
 from claims.models import Claim, Rating, Verdict
 from claims.search import search, snippet, with_snippets
+from claims.services import RATING_STYLES_CACHE_KEY
 
 PAGE_SIZE = 20
 # Filtered lists (and topics) page with OFFSET up to here: 2,000 rows skipped at most.
@@ -517,10 +520,10 @@ def contact(request):
     return render(request, "pages/contact.html", {"claim": claim})
 
 
-@read_only
-def rating_styles(request):
-    """Badge colours from the Rating rows, as a stylesheet: no inline style is ever needed, and the
-    text colour reaches WCAG AA on each (claims.colours.badge_text)."""
+def rating_stylesheet():
+    """(the badge colours from the Rating rows as a stylesheet, its digest: 16 hex digits of its
+    SHA-256). No inline style is ever needed, and the text colour reaches WCAG AA on each
+    (claims.colours.badge_text). One query."""
     rules = []
     for rating in selectors.ratings():
         text = colours.badge_text(rating.colour)
@@ -529,12 +532,60 @@ def rating_styles(request):
         )
         rules.append(f".rating-key--{rating.slug}{{background-color:{rating.colour}}}")
     body = "\n".join(rules) + "\n"
-    etag = quote_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    return body, hashlib.sha256(body.encode()).hexdigest()[:16]
+
+
+def rating_styles_url():
+    """Where pages link the stylesheet: /ratings.<digest>.css once its digest is known (kept in the
+    cache by the stylesheet's own view, so a page costs no query for it), else /ratings.css."""
+    digest = cache.get(RATING_STYLES_CACHE_KEY)
+    if digest:
+        return reverse("claims:rating_styles_hashed", kwargs={"digest": digest})
+    return reverse("claims:rating_styles")
+
+
+# A change to a rating forgets the digest (claims.services.reference_save), but a per-process cache
+# cannot hear of another process's change: a page there links the old digest until this runs out,
+# and that address redirects to the current one, so nobody sees old colours.
+_DIGEST_SECONDS = 86400
+_DIGEST = re.compile(r"[0-9a-f]{16}")
+
+
+def remember_rating_styles_digest():
+    """Compute the stylesheet's digest and keep it where pages find it. One query; the WSGI
+    application runs it at start (factcheck/wsgi.py). Returns the stylesheet and its digest, or
+    None when the database cannot be read (the stylesheet's own view will do it later)."""
+    try:
+        body, digest = rating_stylesheet()
+    except DatabaseError:
+        return None
+    cache.set(RATING_STYLES_CACHE_KEY, digest, _DIGEST_SECONDS)
+    return body, digest
+
+
+@read_only
+def rating_styles(request, digest=None):
+    """The ratings' stylesheet. Under its digest (/ratings.<digest>.css, what pages link) it never
+    changes, so browsers and CDNs keep it a year (immutable); another digest (a colour changed
+    since) is redirected to the current one. /ratings.css (pages rendered before the digest was
+    known, and old links) is kept five minutes and revalidated by ETag."""
+    if digest is not None and not _DIGEST.fullmatch(digest):
+        raise Http404(_("No stylesheet at this address."))
+    body, current = rating_stylesheet()
+    cache.set(RATING_STYLES_CACHE_KEY, current, _DIGEST_SECONDS)
+    if digest is not None and digest != current:
+        response = HttpResponseRedirect(reverse("claims:rating_styles_hashed", kwargs={"digest": current}))
+        patch_cache_control(response, no_cache=True)
+        return response
+    etag = quote_etag(current)
     not_modified = get_conditional_response(request, etag=etag)
     response = not_modified or HttpResponse(body, content_type="text/css; charset=utf-8")
     response["ETag"] = etag
-    patch_response_headers(response, cache_timeout=300)
-    patch_cache_control(response, public=True)
+    if digest is None:
+        patch_response_headers(response, cache_timeout=300)
+        patch_cache_control(response, public=True)
+    else:
+        patch_cache_control(response, public=True, max_age=31536000, immutable=True)
     return response
 
 

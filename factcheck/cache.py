@@ -36,13 +36,14 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connections
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags, parse_http_date_safe
 
 from claims.models import ContentVersion
 from claims.services import VERSION_CACHE_KEY, VERSION_CACHE_SECONDS
+from factcheck import db_router
 
 # Every query parameter that a public page or API endpoint reads; any other makes a request uncacheable.
 CACHEABLE_PARAMS = frozenset(
@@ -66,8 +67,10 @@ def content_version():
     """The current content version: one primary-key read, without the ORM's query building.
 
     Read from the database on every request, not from the cache: a version kept in a per-process
-    cache would be stale in the other processes, and a shared one races with a commit."""
-    with connection.cursor() as cursor:
+    cache would be stale in the other processes, and a shared one races with a commit. Read from
+    the database the page is rendered from (a read replica, factcheck/db_router.py), so that a page
+    rendered before the replica replayed a publish is stored under the older version."""
+    with connections[db_router.read_alias()].cursor() as cursor:
         cursor.execute(_VERSION_SQL)
         row = cursor.fetchone()
     return row[0] if row else 1
@@ -128,7 +131,8 @@ class PublicCacheMiddleware:
         VERSION_CACHE_SECONDS, after which the next request reads it from the database again, so
         even a lost update heals within seconds. With a per-process cache (local memory) another
         process's publish cannot reach it, so the version is read from the database each time."""
-        if not getattr(self.cache, "shared", False):
+        if not getattr(self.cache, "shared", False) or db_router.reading_from_replica():
+            # A replica may not have replayed the version the services shared: read its own.
             return content_version(), self.cache.get(key)
         found = self.cache.get_many([VERSION_CACHE_KEY, key])
         version = found.get(VERSION_CACHE_KEY)

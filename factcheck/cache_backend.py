@@ -21,6 +21,9 @@ class CacheHealth:
 
     RETRY_SECONDS = 5.0
     LOG_INTERVAL = 60.0
+    # The same breaker guards the read replicas (factcheck/db_router.py), with its own words.
+    DOWN_MESSAGE = "Cache unreachable, serving uncached for now: %s"
+    UP_MESSAGE = "Cache reachable again"
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -41,13 +44,13 @@ class CacheHealth:
             if log:
                 self.logged_at = now
         if log:
-            logger.warning("Cache unreachable, serving uncached for now: %s", self.reason)
+            logger.warning(self.DOWN_MESSAGE, self.reason)
 
     def succeeded(self):
         if self.down_until:
             with self.lock:
                 if self.down_until:
-                    logger.warning("Cache reachable again")
+                    logger.warning(self.UP_MESSAGE)
                 self.down_until, self.reason = 0.0, ""
 
 

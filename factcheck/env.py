@@ -80,9 +80,12 @@ def env_list(name, default=()):
 
 def env_database(name, default):
     """Parse DATABASE_URL with dj-database-url; only SQLite and PostgreSQL are supported."""
+    return _database_url(name, os.environ.get(name) or default)
+
+
+def _database_url(name, raw):
     import dj_database_url
 
-    raw = os.environ.get(name) or default
     try:
         config = dj_database_url.parse(raw)
     except Exception as exc:  # dj-database-url raises several types for a malformed URL
@@ -93,6 +96,23 @@ def env_database(name, default):
             f"{name} must be a sqlite:/// or postgres:// URL; got engine {engine or 'unknown'!r}."
         )
     return config
+
+
+def env_database_list(name, *, primary):
+    """A comma-separated list of postgres:// URLs: read replicas (streaming standbys) of the
+    `primary` database, each parsed as strictly as DATABASE_URL. Unset or empty: no replicas."""
+    urls = env_list(name)
+    if urls and primary.get("ENGINE") != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"{name} needs a PostgreSQL DATABASE_URL: replicas are PostgreSQL standbys.")
+    configs = []
+    for number, url in enumerate(urls, start=1):
+        config = _database_url(f"{name} (item {number})", url)
+        if config["ENGINE"] != "django.db.backends.postgresql" or not config.get("NAME"):
+            raise ImproperlyConfigured(
+                f"{name} (item {number}) must be a postgres://user@host:port/name URL; got {url!r}."
+            )
+        configs.append(config)
+    return configs
 
 
 # Domains reserved for examples and documentation (RFC 2606, RFC 6761): mail sent there reaches nobody.

@@ -4,9 +4,14 @@
 /readyz: the process can serve pages. The database is required: without it the answer is 503 (take
 the process out of rotation). The cache is optional: without it the answer is 200 with status
 "degraded" and the reason (pages are served uncached, rate limits count per process). A Redis
-without a memory limit and an eviction policy is reported under "warnings".
+without a memory limit and an eviction policy is reported under "warnings". Each read replica
+(DATABASE_REPLICA_URLS) is optional too: one that is unreachable or lags more than
+DATABASE_REPLICA_MAX_LAG seconds makes the answer "degraded" with the replica named and why (its
+readers are served from the primary meanwhile, factcheck/db_router.py); "replication_lag_seconds"
+gives each replica's lag.
 """
 
+import contextlib
 import logging
 import secrets
 from functools import wraps
@@ -14,11 +19,12 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import Error as DatabaseError
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_deny
 
+from factcheck import db_router
 from factcheck.cache_backend import health
 
 logger = logging.getLogger(__name__)
@@ -60,8 +66,17 @@ def readyz(request):
         headers = {"Retry-After": str(settings.OUTAGE_RETRY_AFTER)}
         return JsonResponse({"status": "unavailable", "checks": checks}, status=503, headers=headers)
     body = {"status": "ok" if cache_state == "ok" else "degraded", "checks": checks}
-    if reason:
-        body["reasons"] = {"cache": reason}
+    reasons = {"cache": reason} if reason else {}
+    lags = {}
+    for alias in db_router.replica_aliases():
+        checks[alias], lags[alias], replica_reason = _replica_status(alias)
+        if replica_reason:
+            body["status"] = "degraded"
+            reasons[alias] = replica_reason
+    if lags:
+        body["replication_lag_seconds"] = lags
+    if reasons:
+        body["reasons"] = reasons
     warnings = _cache_warnings() if cache_state == "ok" else []
     queue = _queue_status()
     if queue is not None:
@@ -103,6 +118,35 @@ def _cache_status():
         health.failed(exc)
         return "unreachable", f"{type(exc).__name__}: {exc}"
     return ("ok", "") if answered == value else ("unreachable", "the cache did not keep a value")
+
+
+def _replica_status(alias):
+    """("ok", "unreachable" or "lagging"; its lag in seconds or None; the reason). Asks the replica
+    itself, past the router's breaker, and tells the breaker what it found."""
+    state = db_router.health(alias)
+    try:
+        standby, lag = db_router.measure_lag(alias)
+    except DatabaseError as exc:
+        with contextlib.suppress(DatabaseError):
+            connections[alias].close()
+        state.failed(exc)
+        logger.error("Readiness check: read replica %s unreachable: %s", alias, exc)
+        return "unreachable", None, f"replica unreachable, its reads go to the primary: {type(exc).__name__}: {exc}"
+    state.lag = lag
+    if not standby:
+        return "misconfigured", None, "not a standby (pg_is_in_recovery() is false): check DATABASE_REPLICA_URLS"
+    if lag is not None and lag > settings.DATABASE_REPLICA_MAX_LAG:
+        state.failed(RuntimeError(f"{alias} lags {lag:.1f} s behind the primary"))
+        return (
+            "lagging",
+            round(lag, 3),
+            (
+                f"replica lag {lag:.1f} s exceeds DATABASE_REPLICA_MAX_LAG ({settings.DATABASE_REPLICA_MAX_LAG:g} s): "
+                "its reads go to the primary"
+            ),
+        )
+    state.succeeded()
+    return "ok", None if lag is None else round(lag, 3), ""
 
 
 def _cache_warnings():

@@ -5,6 +5,7 @@ for reviewers."""
 import logging
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -92,6 +93,35 @@ class DatabaseOutageMiddleware:
             logger.error("Database unavailable: %s", exception, exc_info=exception)
             return errors.service_unavailable(request)
         return None
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Django's gzip compression (for clients that accept it), for answers that hold no secret.
+
+    BREACH (README "Running at scale"): an attacker who can make a victim's browser send requests
+    that reflect the attacker's text into a compressed page, and can watch the compressed sizes, can
+    recover a secret in that page byte by byte. Public pages hold no secret: they are the same for
+    everyone, and the API's credentials are headers a browser never adds by itself. So everything is
+    compressed except answers that carry something of one person: any request with a session cookie
+    (editors, the admin), the admin, and any page that holds a CSRF token (the reader tip form) or
+    sets a cookie. Django adds random bytes to every compressed answer on top (Heal The Breach).
+
+    Placed just inside the page cache, so that a cached page is stored compressed (its key includes
+    Accept-Encoding: compressed and plain copies never mix) and a hit costs no compression."""
+
+    def process_response(self, request, response):
+        if self.personal(request, response):
+            return response
+        return super().process_response(request, response)
+
+    @staticmethod
+    def personal(request, response):
+        return bool(
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or request.path.startswith("/admin/")
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            or response.cookies
+        )
 
 
 class ReviewerTwoFactorMiddleware:

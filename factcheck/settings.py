@@ -8,7 +8,17 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from factcheck.env import env_bool, env_database, env_email, env_float, env_int, env_list, env_rate, env_str
+from factcheck.env import (
+    env_bool,
+    env_database,
+    env_database_list,
+    env_email,
+    env_float,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -68,10 +78,16 @@ MIDDLEWARE = [
     "factcheck.middleware.DatabaseOutageMiddleware",
     "factcheck.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After static files (they touch no database), before the page cache: which database this
+    # request reads from, a read replica or the primary (factcheck/db_router.py).
+    "factcheck.db_router.ReplicaRoutingMiddleware",
     # Anonymous API calls are counted before the page cache, so cached answers count too.
     "claims.api.throttling.AnonymousRateLimitMiddleware",
     # Before sessions and auth: a hit skips them (factcheck/cache.py says what is cached).
     "factcheck.cache.PublicCacheMiddleware",
+    # Inside the page cache (it stores the compressed answer) and outside everything that may put a
+    # secret in a page, which it then leaves uncompressed (BREACH: factcheck/middleware.py).
+    "factcheck.middleware.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Only with more than one language (below): it adds Vary: Accept-Language to every answer.
     "django.middleware.locale.LocaleMiddleware",
@@ -108,9 +124,50 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if DEBUG else 60, minimum=0)
+# psycopg's connection pool (README "Running at scale"): off by default. With one thread per worker
+# process (gunicorn's sync workers) it measured no faster than persistent connections (bench/README.md).
+DATABASE_POOL = env_bool("DATABASE_POOL", default=False)
+if DATABASE_POOL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOL needs a PostgreSQL DATABASE_URL.")
+    if env_int("CONN_MAX_AGE", 0, minimum=0):
+        raise ImproperlyConfigured(
+            "CONN_MAX_AGE must be 0 (or unset) with DATABASE_POOL: the pool keeps the connections."
+        )
+    _POOL = {
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1, minimum=0),
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4, minimum=1),
+        # Seconds a request waits for a free connection before it fails (503, like an outage).
+        "timeout": env_float("DATABASE_POOL_TIMEOUT", 10.0, minimum=0.1),
+    }
+    if _POOL["min_size"] > _POOL["max_size"]:
+        raise ImproperlyConfigured("DATABASE_POOL_MIN_SIZE must not exceed DATABASE_POOL_MAX_SIZE.")
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = _POOL
+DATABASES["default"]["CONN_MAX_AGE"] = 0 if DATABASE_POOL else env_int("CONN_MAX_AGE", 0 if DEBUG else 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Read replicas (factcheck/db_router.py): streaming standbys of the primary, as databases replica_0,
+# replica_1, ... Anonymous public reads go to one of them; writes, the admin, signed-in and partner
+# requests, background tasks, commands and a client's reads just after its own write stay on the
+# primary. In the test suite each is a mirror of the test database (no second database is created).
+# Seconds a replica may lag behind before it is skipped (and /readyz says degraded).
+DATABASE_REPLICA_MAX_LAG = env_float("DATABASE_REPLICA_MAX_LAG", 30.0, minimum=0.1)
+# Seconds a client stays on the primary after its own write (a cookie), so an editor who just
+# published sees it although the replicas have not replayed it yet.
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 15, minimum=1)
+for _number, _replica in enumerate(env_database_list("DATABASE_REPLICA_URLS", primary=DATABASES["default"])):
+    _replica.update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        CONN_HEALTH_CHECKS=True,
+        ATOMIC_REQUESTS=False,
+        TEST={"MIRROR": "default"},
+    )
+    # An unreachable replica must cost little: libpq's shortest connect timeout, then the breaker.
+    _replica.setdefault("OPTIONS", {})["connect_timeout"] = 2
+    if DATABASE_POOL:
+        _replica["OPTIONS"]["pool"] = {**_POOL, "timeout": 2.0}
+    DATABASES[f"replica_{_number}"] = _replica
+DATABASE_ROUTERS = ["factcheck.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

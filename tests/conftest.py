@@ -6,6 +6,22 @@ from django.core.cache import caches
 from tests.factories import UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """With DATABASE_REPLICA_URLS set, each replica is a test mirror (factcheck/settings.py): Django
+    points it at the test database's name only. Point it at the test server too, so that the router
+    sees the primary itself and reads there (a test's data lives in its transaction on the primary)."""
+    from django.db import connections
+
+    primary = connections["default"].settings_dict
+    for alias in connections:
+        if alias != "default" and connections[alias].settings_dict["TEST"].get("MIRROR") == "default":
+            connections[alias].close()
+            connections[alias].settings_dict.update(
+                {k: primary[k] for k in ("NAME", "HOST", "PORT", "USER", "PASSWORD")}
+            )
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # A deliberately slow hasher costs ~0.1 s per user created; tests need no protection from brute force.

@@ -19,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 ROOT = Path(__file__).resolve().parent.parent
 CONF = ROOT / "gunicorn.conf.py"
-VARIABLES = ("WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "GUNICORN_ACCESS_LOG")
+VARIABLES = ("WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "GUNICORN_ACCESS_LOG", "GUNICORN_THREADS", "GUNICORN_MAX_REQUESTS")
 
 
 def load(monkeypatch, **env):
@@ -50,6 +50,9 @@ def test_every_name_the_file_sets_is_a_gunicorn_setting(monkeypatch):
         "wsgi_app",
         "limit_request_line",
         "workers",
+        "threads",
+        "max_requests",
+        "max_requests_jitter",
         "timeout",
         "graceful_timeout",
         "keepalive",
@@ -67,6 +70,12 @@ def test_defaults(monkeypatch):
     assert (config.timeout, config.graceful_timeout, config.keepalive) == (30, 30, 5)
     assert (config.accesslog, config.errorlog) == (None, "-")
     assert config.wsgi_app == "factcheck.wsgi"
+    assert (config.threads, config.worker_class_str, config.max_requests, config.max_requests_jitter) == (
+        1,
+        "sync",
+        0,
+        0,
+    )
 
 
 def test_the_environment_sets_workers_timeout_and_the_access_log(monkeypatch):
@@ -75,12 +84,25 @@ def test_the_environment_sets_workers_timeout_and_the_access_log(monkeypatch):
     assert os.environ["WEB_CONCURRENCY"] == "3"
 
 
+def test_threads_switch_to_gthread_workers_and_workers_can_be_recycled(monkeypatch):
+    config, _namespace = load(monkeypatch, GUNICORN_THREADS="4", GUNICORN_MAX_REQUESTS="5000")
+    # gunicorn runs the gthread worker whenever threads > 1 with the default worker class.
+    assert (config.threads, config.worker_class_str, config.max_requests, config.max_requests_jitter) == (
+        4,
+        "gthread",
+        5000,
+        500,
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
         ("WEB_CONCURRENCY", "many", "WEB_CONCURRENCY must be an integer; got 'many'."),
         ("WEB_CONCURRENCY", "0", "WEB_CONCURRENCY must be at least 1; got 0."),
         ("GUNICORN_TIMEOUT", "30s", "GUNICORN_TIMEOUT must be an integer; got '30s'."),
+        ("GUNICORN_THREADS", "0", "GUNICORN_THREADS must be at least 1; got 0."),
+        ("GUNICORN_MAX_REQUESTS", "-1", "GUNICORN_MAX_REQUESTS must be at least 0; got -1."),
         ("GUNICORN_ACCESS_LOG", "maybe", "GUNICORN_ACCESS_LOG must be one of 1/0, true/false, yes/no, on/off; got"),
     ],
 )
