@@ -51,20 +51,34 @@ def backfill(apps, schema_editor):
     )
 
 
-def forwards(apps, schema_editor):
+def drop_vector(apps, schema_editor):
+    # Dropped before the backfill, so that the backfill does not recompute it and its index twice.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE claims_claim DROP COLUMN search_vector")
+
+
+def add_vector(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     execute = schema_editor.execute
-    execute("ALTER TABLE claims_claim DROP COLUMN search_vector")
+    # The backfill's updates leave deferred constraint checks pending, and PostgreSQL refuses to
+    # alter a table with pending trigger events: run them now.
+    execute("SET CONSTRAINTS ALL IMMEDIATE")
     execute(f"ALTER TABLE claims_claim ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({vector_sql(_config())}) STORED")
     execute("CREATE INDEX claim_search_vector_gin ON claims_claim USING gin (search_vector)")
+    execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def backwards(apps, schema_editor):
+def drop_new_vector(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE claims_claim DROP COLUMN search_vector")
+
+
+def add_old_vector(apps, schema_editor):
+    """The vector of migration 0003."""
     if schema_editor.connection.vendor != "postgresql":
         return
     cfg = _config()
-    schema_editor.execute("ALTER TABLE claims_claim DROP COLUMN search_vector")
     schema_editor.execute(
         f"""
         ALTER TABLE claims_claim ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
@@ -85,7 +99,7 @@ class Migration(migrations.Migration):
             model_name="claim", name="search_analysis", field=models.TextField(blank=True, editable=False)
         ),
         migrations.AddField(model_name="claim", name="search_topics", field=models.TextField(blank=True, editable=False)),
-        # The column first: PostgreSQL refuses ALTER TABLE after the backfill's updates in one transaction.
-        migrations.RunPython(forwards, backwards),
+        migrations.RunPython(drop_vector, add_old_vector),
         migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.RunPython(add_vector, drop_new_vector),
     ]
