@@ -128,7 +128,15 @@ def changed_since(model, pk, version):
     now = history.filter(id=pk).order_by("-history_date").first()
     if then is None or now is None:
         return []
-    skip = {"version", "updated_at", "search_extra", "search_topics", "search_analysis", "revision_hash", "normalized_url"}
+    skip = {
+        "version",
+        "updated_at",
+        "search_extra",
+        "search_topics",
+        "search_analysis",
+        "revision_hash",
+        "normalized_url",
+    }
     return [
         str(f.verbose_name)
         for f in model._meta.concrete_fields

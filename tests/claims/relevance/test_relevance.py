@@ -40,7 +40,9 @@ def add_corpus_claim(spec, reviewer):
         kind=spec.get("kind", "statement"),
         reviewer=reviewer,
     )
-    topics = [Topic.objects.get_or_create(name=t, defaults={"slug": t.lower().replace(" ", "-")})[0] for t in spec["topics"]]
+    topics = [
+        Topic.objects.get_or_create(name=t, defaults={"slug": t.lower().replace(" ", "-")})[0] for t in spec["topics"]
+    ]
     verdict.claim.topics.set(topics)
     Verdict.objects.filter(pk=verdict.pk).update(conclusion=spec["conclusion"], analysis=spec["analysis"])
     services._refresh_claim(verdict.claim_id)
