@@ -215,6 +215,12 @@ def ranked(queryset, query):
     return queryset.filter(pk__in=window).annotate(rank=rank).order_by("-rank", newest, "-pk")
 
 
+def window_if_full(count):
+    """RANK_WINDOW when a ranked search that found `count` claims stopped at its window (more
+    claims match), else None."""
+    return RANK_WINDOW if is_postgres() and count >= RANK_WINDOW else None
+
+
 def _match(query):
     tsq, params = tsquery_sql(query)
     return VectorSQL(f"VECTOR @@ {tsq}", params, output_field=BooleanField())

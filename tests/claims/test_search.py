@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from claims import search as search_module
 from claims import selectors, services
 from claims.models import Verdict
 from claims.search import search
@@ -130,7 +131,9 @@ def test_a_topic_name_counts_as_much_as_the_title():
 @postgres_only
 def test_words_together_and_in_order_rank_first_then_the_closer_ones():
     make_verdict(slug="phrase", title="Budget", text="Inflation doubled in two years, the minister said.")
-    make_verdict(slug="far", title="Budget", text="Inflation stayed flat for years while, in the end, the debt doubled.")
+    make_verdict(
+        slug="far", title="Budget", text="Inflation stayed flat for years while, in the end, the debt doubled."
+    )
     make_verdict(slug="near", title="Budget", text="The debt doubled; inflation stayed flat in two years.")
     assert ranked_slugs("inflation doubled") == ["phrase", "near", "far"]
 
@@ -284,3 +287,22 @@ def test_api_search_query_count_is_the_same_for_1_and_20_results(client, django_
     with django_assert_num_queries(2 + PREFIX_CHECK):
         response = client.get("/api/v1/claims/", {"q": "ceasefire", "page_size": 20})
     assert len(response.json()["results"]) == size
+
+
+@postgres_only
+def test_a_ranked_search_that_stops_at_its_window_says_so_and_date_order_lists_every_match(client, monkeypatch):
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 2)
+    oldest = make_verdict(slug="oldest", title="Ceasefire best", text="Ceasefire, ceasefire.")
+    search_many(2)
+    body = client.get("/claims/", {"q": "ceasefire"}).content.decode()
+    assert "2 fact-checks" in body
+    assert "More match: these are the best of the 2 newest." in body
+    assert "Ceasefire best" not in body
+    body = client.get("/claims/", {"q": "ceasefire", "sort": "oldest"}).content.decode()
+    assert "3 fact-checks" in body
+    assert "More match" not in body
+    assert titles_in(body)[0] == oldest.claim.title
+
+
+def titles_in(body):
+    return re.findall(r'class="card__title" dir="auto"><a href="[^"]+">([^<]+)</a>', body)
