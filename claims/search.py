@@ -37,6 +37,8 @@ MAX_QUERY_LENGTH = 200
 WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
 # The newest matches ranked in full (see ranked()).
 RANK_WINDOW = 500
+# The newest claims, where those matches are looked for first (see _newest_matches()).
+RECENT_SLICE = 20_000
 # A prefix shorter than this matches too much to mean anything: the word is taken whole.
 MIN_PREFIX = 3
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -202,7 +204,6 @@ def ranked(queryset, query):
     million), only the RANK_WINDOW newest matches of `queryset` (its filters included; ids grow
     with time) are ranked, and the count stops there too."""
     tsq, params = tsquery_sql(query)
-    window = queryset.filter(_match(query)).order_by("-pk").values("pk")[:RANK_WINDOW]
     rank_sql = f"ts_rank_cd(%s, VECTOR, {tsq})"
     rank_params = [WEIGHTS, *params]
     if len(query.plain.split()) > 1:
@@ -212,7 +213,19 @@ def ranked(queryset, query):
         rank_params += [settings.SEARCH_CONFIG, query.plain]
     rank = VectorSQL(rank_sql, rank_params, output_field=FloatField())
     newest = F("verdict__published_at").desc(nulls_last=True)
-    return queryset.filter(pk__in=window).annotate(rank=rank).order_by("-rank", newest, "-pk")
+    return queryset.filter(pk__in=_newest_matches(queryset, query)).annotate(rank=rank).order_by("-rank", newest, "-pk")
+
+
+def _newest_matches(queryset, query):
+    """The ids of the RANK_WINDOW newest matches. Looked for first among the RECENT_SLICE newest
+    claims, whose matches the index intersects with an id range, so that the rows read stay about
+    the same at any size; the older claims only when the recent ones match too few (PostgreSQL runs
+    the second branch of the UNION ALL only when the LIMIT is not reached by the first)."""
+    matches = queryset.filter(_match(query)).order_by("-pk").values("pk")
+    since = RawSQL("(SELECT max(id) FROM claims_claim) - %s", [RECENT_SLICE])
+    newer, newer_params = matches.filter(pk__gt=since).query.sql_with_params()
+    older, older_params = matches.filter(pk__lte=since).query.sql_with_params()
+    return RawSQL(f"({newer}) UNION ALL ({older}) LIMIT %s", [*newer_params, *older_params, RANK_WINDOW])
 
 
 def window_if_full(count):

@@ -306,3 +306,17 @@ def test_a_ranked_search_that_stops_at_its_window_says_so_and_date_order_lists_e
 
 def titles_in(body):
     return re.findall(r'class="card__title" dir="auto"><a href="[^"]+">([^<]+)</a>', body)
+
+
+@postgres_only
+@pytest.mark.parametrize(("recent", "window", "found"), [(1, 500, ["a", "c", "b"]), (1, 2, ["c", "b"]), (2, 1, ["c"])])
+def test_the_window_takes_the_newest_matches_from_the_recent_claims_first_then_the_older(
+    monkeypatch, recent, window, found
+):
+    monkeypatch.setattr(search_module, "RECENT_SLICE", recent)
+    monkeypatch.setattr(search_module, "RANK_WINDOW", window)
+    make_verdict(slug="a", title="Ceasefire ceasefire", text="A ceasefire.")
+    make_verdict(slug="b", title="Grain", text="A ceasefire.")
+    make_verdict(slug="unrelated", title="Grain", text="Exports.")
+    make_verdict(slug="c", title="Ceasefire", text="Grain.")
+    assert ranked_slugs("ceasefire") == found
