@@ -296,11 +296,11 @@ def test_a_ranked_search_that_stops_at_its_window_says_so_and_date_order_lists_e
     search_many(2)
     body = client.get("/claims/", {"q": "ceasefire"}).content.decode()
     assert "2 fact-checks" in body
-    assert "More match: these are the best of the 2 newest." in body
+    assert "Ranked among the 2 newest that match; older ones may match too." in body
     assert "Ceasefire best" not in body
     body = client.get("/claims/", {"q": "ceasefire", "sort": "oldest"}).content.decode()
     assert "3 fact-checks" in body
-    assert "More match" not in body
+    assert "Ranked among" not in body
     assert titles_in(body)[0] == oldest.claim.title
 
 
