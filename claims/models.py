@@ -201,6 +201,10 @@ class Claim(CleanTextModel, models.Model):
     # Claimant name and verdict conclusion, copied here by the services so that one stored search
     # vector (see the search migration) covers them without a join.
     search_extra = models.TextField(blank=True, editable=False)
+    # Also copied by the services, each for its own weight in the search vector (claims/search.py):
+    # the names of the claim's topics (as strong as the title) and the verdict's analysis (weakest).
+    search_topics = models.TextField(blank=True, editable=False)
+    search_analysis = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     created_by = models.ForeignKey(
@@ -221,7 +225,8 @@ class Claim(CleanTextModel, models.Model):
         editable=False,
         verbose_name=_("changed since publication"),
     )
-    history = HistoricalRecords()
+    # Search copies are derived from other rows, so history keeps none of them but the original one.
+    history = HistoricalRecords(excluded_fields=["search_topics", "search_analysis"])
 
     objects = ClaimQuerySet.as_manager()
 

@@ -92,12 +92,18 @@ def can_edit(user):
 
 
 def _refresh_claim(claim_id):
-    """Copy the claimant's name and the verdict's conclusion into the claim's search text, and
-    touch updated_at so that partners syncing incrementally see the change."""
+    """Copy the claimant's name and the verdict's conclusion, the topics' names and the verdict's
+    analysis into the claim's search text (each has its weight in the search vector, see
+    claims/search.py), and touch updated_at so that partners syncing incrementally see the change."""
     claim = Claim.objects.select_related("claimant", "verdict").get(pk=claim_id)
     verdict = getattr(claim, "verdict", None)
     parts = [claim.claimant.name if claim.claimant else "", verdict.conclusion if verdict else ""]
-    Claim.objects.filter(pk=claim_id).update(search_extra=" ".join(p for p in parts if p), updated_at=timezone.now())
+    Claim.objects.filter(pk=claim_id).update(
+        search_extra=" ".join(p for p in parts if p),
+        search_topics=" ".join(Topic.objects.filter(claims=claim_id).order_by("name").values_list("name", flat=True)),
+        search_analysis=verdict.analysis if verdict else "",
+        updated_at=timezone.now(),
+    )
 
 
 def _check_version(model, pk, expected_version, what):
@@ -125,7 +131,15 @@ def changed_since(model, pk, version):
     now = history.filter(id=pk).order_by("-history_date").first()
     if then is None or now is None:
         return []
-    skip = {"version", "updated_at", "search_extra", "revision_hash", "normalized_url"}
+    skip = {
+        "version",
+        "updated_at",
+        "search_extra",
+        "search_topics",
+        "search_analysis",
+        "revision_hash",
+        "normalized_url",
+    }
     return [
         str(f.verbose_name)
         for f in model._meta.concrete_fields
@@ -178,6 +192,7 @@ def unit_record_change(*, claim, by):
     _guard_unit_write(claim_id)
     if _capturing.get() == claim_id:
         return
+    _refresh_claim(claim_id)  # the topics may have changed
     locked = Claim.objects.select_for_update().get(pk=claim_id)
     now = revisions.current_hash(claim_id)
     if locked.revision_hash != now:
@@ -879,7 +894,7 @@ def reference_save(*, obj, by, expected_version=None):
         _bumped(obj, current)
     obj.save()
     claim_ids = Claim.objects.filter(_claims_showing(obj)).values("pk")
-    if isinstance(obj, Claimant):  # the claimant's name is part of each claim's search text
+    if isinstance(obj, Claimant | Topic):  # their names are part of each claim's search text
         for claim_id in obj.claims.values_list("pk", flat=True):
             _refresh_claim(claim_id)
     else:

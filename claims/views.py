@@ -24,7 +24,7 @@ from claims import colours, selectors, sharecard
 from claims.claimreview import claim_review, rating_bounds, to_script_json
 from claims.forms import ClaimFilterForm
 from claims.models import Claim, Rating, Verdict
-from claims.search import search, snippet, with_snippets
+from claims.search import matching, search, snippet, window_if_full, with_snippets
 from claims.services import RATING_STYLES_CACHE_KEY
 
 PAGE_SIZE = 20
@@ -212,7 +212,9 @@ def claim_list(request):
     claims = form.apply(selectors.published_claims(), values)
     query = values.get("q", "")
     if query:
-        claims = with_snippets(search(claims, query), query)
+        # Ranked, the newest RANK_WINDOW matches are ranked; in date order, every match is listed.
+        found = search(claims, query) if sort == form.SORT_RELEVANCE else matching(claims, query)
+        claims = with_snippets(found, query)
     # One claimant's claims are few: fetched by claimant and sorted, not found by walking the
     # newest-first index (see selectors.published_claims_sorted).
     few = "claimant" in values
@@ -224,7 +226,10 @@ def claim_list(request):
     count = known_count(aggregates, filters, values, choices["ratings"])
     if count is None:
         # Every other filter (search included) counts once per content version and filters.
-        count = aggregates.count(form.count_key(values), claims)
+        # A ranked search counts its window only: its count is kept apart from the date orders'.
+        ranked = ":ranked" if query and sort == form.SORT_RELEVANCE else ""
+        count = aggregates.count(form.count_key(values) + ranked, claims)
+    ranked_window = window_if_full(count) if query and sort == form.SORT_RELEVANCE else None
     deepest = None if not filters else DEEPEST_FILTERED_PAGE
     page, page_error = paginate(claims, values.get("page"), count=count, deepest=deepest)
     rows = page.object_list = page_rows(page, claims, whole_list=not filters, sort=sort)
@@ -246,6 +251,7 @@ def claim_list(request):
             "errors": errors,
             "active_filters": form.active_filters(values),
             "filtered": bool(filters),
+            "ranked_window": ranked_window,
         },
         status=400 if errors else 200,
     )

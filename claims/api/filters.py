@@ -172,9 +172,9 @@ class ClaimFilter(SyncFilter):
         fields = []
 
     def full_text(self, queryset, name, value):
-        # search() orders by relevance; the list keeps the requested ordering (cursor pagination
-        # needs a column to page on), so only its filter is used here.
-        return search.search(queryset, value).order_by()
+        # The list keeps the requested ordering (cursor pagination needs a column to page on) and
+        # pages through every match, so the search's filter is used, not its ranked window.
+        return search.matching(queryset, value)
 
 
 class TombstoneFilter(django_filters.FilterSet):

@@ -2,8 +2,8 @@
 
 For N published claims: N/20 claimants, 30 topics (1-3 per claim), a published verdict each
 (author and reviewer differ), 1-3 appearances each, N/2 sources, evidence, some corrections, a few
-retracted claims and 3% drafts or claims in review that must never show. Claim.search_extra is
-filled as the services fill it (claimant name + conclusion), so search behaves as in production.
+retracted claims and 3% drafts or claims in review that must never show. Claim.search_extra,
+search_topics and search_analysis are filled as the services fill them, so search behaves as in production.
 
 The rows skip the services on purpose: taking 100,000 claims through the workflow would take an
 hour. They are written with explicit, contiguous ids in batches: COPY on PostgreSQL, executemany
@@ -459,6 +459,7 @@ class Generator:
             for i, name in enumerate(TOPICS)
         ]
         self.writer.write(Topic, rows)
+        self.topic_names = {r["id"]: r["name"] for r in rows}
         return [r["id"] for r in rows]
 
     def claimant_rows(self):
@@ -575,6 +576,7 @@ class Generator:
             f"{period}, and {rng.choice(SUBJECTS)} {rng.choice(VERBS)} as well."
         )
         conclusion = rng.choice(CONCLUSIONS).format(s=subject, v=verb, v2=rng.choice(VERBS), p=period)
+        analysis = f"We compared the claim with **official data** on {subject}.\n\n{text}"
         made_on = self.day()
         created = datetime.datetime.combine(made_on, datetime.time(rng.randint(6, 20)), tzinfo=datetime.UTC)
         published = created + datetime.timedelta(days=rng.randint(1, 20))
@@ -592,6 +594,8 @@ class Generator:
                 "made_at": rng.choice(PLACES),
                 "language": "en",
                 "search_extra": f"{claimant_name} {conclusion}",
+                "search_topics": "",
+                "search_analysis": analysis,
                 "created_at": created,
                 "updated_at": published,
                 "created_by_id": None,
@@ -600,7 +604,9 @@ class Generator:
                 "revision_hash": "",
             }
         )
-        for topic_id in rng.sample(self.topic_ids, rng.choice((1, 1, 2, 2, 3))):
+        topic_ids = rng.sample(self.topic_ids, rng.choice((1, 1, 2, 2, 3)))
+        tables[Claim][-1]["search_topics"] = " ".join(sorted(self.topic_names[t] for t in topic_ids))
+        for topic_id in topic_ids:
             tables[Claim.topics.through].append(
                 {"id": ids[Claim.topics.through], "claim_id": claim_id, "topic_id": topic_id}
             )
@@ -614,7 +620,7 @@ class Generator:
                 "claim_id": claim_id,
                 "rating_id": rng.choice(self.ratings["pledge" if pledge else "veracity"]),
                 "conclusion": conclusion,
-                "analysis": f"We compared the claim with **official data** on {subject}.\n\n{text}",
+                "analysis": analysis,
                 "status": status,
                 "author_id": author,
                 "last_edited_by_id": author,
