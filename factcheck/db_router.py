@@ -42,6 +42,7 @@ from factcheck.cache_backend import CacheHealth
 logger = logging.getLogger(__name__)
 
 PRIMARY = "default"
+REPLICA_PREFIX = "replica_"  # the aliases factcheck/settings.py gives DATABASE_REPLICA_URLS
 PIN_COOKIE = "fc_primary"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Paths whose reads stay on the primary although the request looks anonymous: the admin (its login
@@ -111,17 +112,29 @@ class ReplicaRouter:
     """Django's database router: reads where read_alias() says, writes and migrations on the primary."""
 
     def db_for_read(self, model, **hints):
-        return read_alias()
+        return _other_database(hints) or read_alias()
 
     def db_for_write(self, model, **hints):
         pin_to_primary()
-        return PRIMARY
+        return _other_database(hints) or PRIMARY
 
     def allow_relation(self, obj1, obj2, **hints):
         return True  # every alias holds the same data
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
-        return db == PRIMARY
+        # A replica is a copy the primary's migrations reach by streaming; any other database (a
+        # restore's target, `migrate --database X`) is migrated like the primary.
+        return not db.startswith(REPLICA_PREFIX)
+
+
+def _other_database(hints):
+    """The database of the instance a query starts from when it is neither the primary nor a replica
+    (e.g. `restore --database X` loading a group's permissions into X), as Django does without a
+    router. An instance read from a replica is written to the primary, never to the replica."""
+    database = getattr(getattr(hints.get("instance"), "_state", None), "db", None)
+    if database and database != PRIMARY and not database.startswith(REPLICA_PREFIX):
+        return database
+    return None
 
 
 # --- The replicas and their health -------------------------------------------------------------------

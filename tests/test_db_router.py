@@ -85,10 +85,22 @@ def test_a_write_pins_the_rest_of_the_request_to_the_primary():
     assert db_router.read_alias() == "default"
 
 
-def test_migrations_run_on_the_primary_only():
+def test_migrations_run_everywhere_but_on_replicas():
     router = db_router.ReplicaRouter()
     assert router.allow_migrate("default", "claims") is True
+    assert router.allow_migrate("restored", "claims") is True  # restore --database restored
     assert router.allow_migrate("replica_9", "claims") is False
+
+
+def test_an_instance_of_another_database_keeps_its_queries_there_but_never_writes_to_a_replica():
+    router = db_router.ReplicaRouter()
+    restored, replicated = Tip(text="Restored."), Tip(text="Read from a replica.")
+    restored._state.db, replicated._state.db = "restored", "replica_9"
+    assert router.db_for_write(Tip, instance=restored) == "restored"
+    assert router.db_for_read(Tip, instance=restored) == "restored"
+    assert router.db_for_write(Tip, instance=replicated) == "default"
+    with db_router.routed("replica_9"):
+        assert router.db_for_read(Tip, instance=replicated) == "replica_9"
 
 
 @task()

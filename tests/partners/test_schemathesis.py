@@ -55,4 +55,6 @@ def as_partner(db, monkeypatch):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_partners_endpoints_conform_to_the_schema(case, as_partner):
-    case.call_and_validate(headers={"Authorization": f"Bearer {RAW_KEY}"}, excluded_checks=EXCLUDED)
+    # Schemathesis's WSGI transport does not decompress (an HTTP client does): ask for plain answers.
+    headers = {"Authorization": f"Bearer {RAW_KEY}", "Accept-Encoding": "identity"}
+    case.call_and_validate(headers=headers, excluded_checks=EXCLUDED)
