@@ -334,7 +334,7 @@ def share_image_of(claim):
         who = f"{claim.claimant.name}, {claim.claimant.role}" if claim.claimant.role else claim.claimant.name
     else:
         who = _("Unattributed")
-    when = f" · {date_format(claim.made_on, 'j F Y')}" if claim.made_on else ""
+    when = f" · {date_format(claim.made_on)}" if claim.made_on else ""
     return sharecard.render(
         site_name=settings.SITE_NAME,
         site_host=urlsplit(settings.SITE_URL).netloc,
