@@ -5,7 +5,16 @@ from django.urls import reverse
 from claims.models import Claim, Claimant, Topic
 
 
-class ClaimSitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    """Every URL once per language of settings.LANGUAGES, each listing the others (and x-default,
+    the English URL) as xhtml:link alternates, as the pages' hreflang links do."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class ClaimSitemap(LanguagesSitemap):
     """Published claims only: retracted pages stay reachable but are no longer advertised."""
 
     changefreq = "weekly"
@@ -23,7 +32,7 @@ class ClaimSitemap(Sitemap):
         return Claim.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class ClaimantSitemap(Sitemap):
+class ClaimantSitemap(LanguagesSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -31,7 +40,7 @@ class ClaimantSitemap(Sitemap):
         return Claimant.objects.filter(Exists(published)).order_by("slug")
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(LanguagesSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -39,7 +48,7 @@ class TopicSitemap(Sitemap):
         return Topic.objects.filter(Exists(published)).order_by("slug")
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(LanguagesSitemap):
     changefreq = "daily"
 
     def items(self):
