@@ -429,6 +429,7 @@ def test_a_missing_page_switches_to_the_same_address_in_the_other_language(clien
     assert response.status_code == 404
     assert "Сторінку не знайдено" in response.content.decode()
     assert links(response).switcher == [("en", "/no-such-page/")]
+    assert links(response).alternates == []  # hreflang only between pages that exist
 
 
 def test_english_keeps_its_addresses_and_ukrainian_is_under_its_prefix(client, ukrainian_site):
