@@ -471,6 +471,20 @@ def test_the_sitemap_lists_every_page_in_both_languages_with_alternates(client, 
     assert "vidklykano" not in claims
 
 
+def test_sitemap_pages_cut_the_language_pairs_without_loading_every_item():
+    from claims.sitemaps import LanguagePairs
+
+    pairs = LanguagePairs(["a", "b", "c", "d", "e"], ["en", "uk"])
+    assert len(pairs) == 10
+    pages = [pairs[start : start + 3] for start in range(0, 10, 3)]
+    assert pages == [
+        [("a", "en"), ("a", "uk"), ("b", "en")],
+        [("b", "uk"), ("c", "en"), ("c", "uk")],
+        [("d", "en"), ("d", "uk"), ("e", "en")],
+        [("e", "uk")],
+    ]
+
+
 # --- The admin and the API: the reader's choice ---------------------------------------------------
 
 
