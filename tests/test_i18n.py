@@ -458,6 +458,14 @@ def test_the_page_cache_keeps_the_languages_apart(client, ukrainian_site, settin
         assert (english["Content-Language"], ukrainian["Content-Language"]) == ("en", "uk")
 
 
+def test_the_share_image_is_drawn_in_the_pages_language(client, ukrainian_site):
+    english = client.get("/claims/zaiava/share.png")
+    ukrainian = client.get("/uk/claims/zaiava/share.png")
+    assert (english["Content-Type"], ukrainian["Content-Type"]) == ("image/png", "image/png")
+    assert english.content != ukrainian.content  # "FACT-CHECK" / "ФАКТЧЕК", each cached on its own
+    assert client.get("/claims/zaiava/share.png").content == english.content
+
+
 def test_the_sitemap_lists_every_page_in_both_languages_with_alternates(client, ukrainian_site):
     xml = client.get("/sitemap-pages.xml").content.decode()
     site = "http://testserver"
