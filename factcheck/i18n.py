@@ -19,6 +19,7 @@ from django.urls import Resolver404, resolve, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 # Paths answered in the reader's choice of language rather than the language in the URL.
 NEGOTIATED_PREFIXES = ("/admin/", "/api/")
@@ -41,9 +42,7 @@ def negotiated_language(request):
         if chosen:
             return chosen
         # Accept-Language only: get_language_from_request would read the cookie first.
-        for code, _weight in translation.trans_real.parse_accept_lang_header(
-            request.META.get("HTTP_ACCEPT_LANGUAGE", "")
-        ):
+        for code, _weight in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
             if code == "*":
                 break
             chosen = supported(code)
