@@ -52,6 +52,7 @@ class Claimant(CleanTextModel, models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("claimant")
+        verbose_name_plural = _("claimants")
 
     def __str__(self):
         return self.name
@@ -76,6 +77,7 @@ class Topic(CleanTextModel, models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("topic")
+        verbose_name_plural = _("topics")
 
     def __str__(self):
         return self.name
@@ -124,6 +126,7 @@ class Rating(CleanTextModel, models.Model):
     class Meta:
         ordering = ["scale", "position", "label"]
         verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
         constraints = [
             models.UniqueConstraint(fields=["scale", "label"], name="rating_unique_label_per_scale"),
             models.UniqueConstraint(fields=["scale", "ordinal"], name="rating_unique_ordinal_per_scale"),
@@ -233,6 +236,7 @@ class Claim(CleanTextModel, models.Model):
     class Meta:
         ordering = ["-made_on", "-created_at"]
         verbose_name = _("claim")
+        verbose_name_plural = _("claims")
         constraints = [
             models.CheckConstraint(
                 condition=~(Q(claimant__isnull=False) & Q(unattributed=True)),
@@ -266,6 +270,7 @@ class Appearance(CleanTextModel, models.Model):
     class Meta:
         ordering = ["seen_on", "pk"]
         verbose_name = _("appearance")
+        verbose_name_plural = _("appearances")
         constraints = [
             models.UniqueConstraint(
                 fields=["claim", "source"],
@@ -380,6 +385,7 @@ class Verdict(CleanTextModel, models.Model):
     class Meta:
         ordering = ["-published_at", "-created_at"]
         verbose_name = _("verdict")
+        verbose_name_plural = _("verdicts")
         permissions = [("publish_verdict", _("Can publish and retract verdicts"))]
         constraints = [
             models.CheckConstraint(
@@ -477,6 +483,7 @@ class Correction(CleanTextModel, models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
         constraints = [
             models.CheckConstraint(condition=~Q(note=""), name="correction_note_required"),
             models.CheckConstraint(
@@ -509,6 +516,7 @@ class Revision(models.Model):
     class Meta:
         ordering = ["claim", "-number"]
         verbose_name = _("published revision")
+        verbose_name_plural = _("published revisions")
         constraints = [models.UniqueConstraint(fields=["claim", "number"], name="revision_unique_number")]
 
     def __str__(self):
@@ -552,6 +560,7 @@ class PendingChange(CleanTextModel, models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
         constraints = [
             models.UniqueConstraint(
                 fields=["claim"],
@@ -578,6 +587,7 @@ class GeneratedRange(models.Model):
     class Meta:
         ordering = ["table", "first_id"]
         verbose_name = _("generated rows")
+        verbose_name_plural = _("generated rows")
 
     def __str__(self):
         return f"{self.table} {self.first_id}–{self.last_id}"
@@ -592,6 +602,7 @@ class ContentVersion(models.Model):
 
     class Meta:
         verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="content_version_single_row")]
 
     def __str__(self):
@@ -614,6 +625,7 @@ class APIKey(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"

@@ -1,11 +1,47 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.urls import reverse
 
 from claims.models import Claim, Claimant, Topic
 
 
-class ClaimSitemap(Sitemap):
+class LanguagePairs:
+    """(item, language) for every item of a queryset in every language, paged without loading the
+    queryset: Django's i18n sitemaps build the whole list of pairs for each page, which at 100,000
+    claims would load them all for every sitemap file."""
+
+    def __init__(self, items, codes):
+        self.items, self.codes = items, codes
+
+    def count(self):
+        items = self.items.count() if isinstance(self.items, QuerySet) else len(self.items)
+        return items * len(self.codes)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        n = len(self.codes)
+        first, last = window.start // n, -(-window.stop // n)
+        pairs = [(item, code) for item in self.items[first:last] for code in self.codes]
+        return pairs[window.start - first * n : window.stop - first * n]
+
+
+class LanguagesSitemap(Sitemap):
+    """Every URL once per language of settings.LANGUAGES, each listing the others (and x-default,
+    the English URL) as xhtml:link alternates, as the pages' hreflang links do."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def _items(self):
+        if type(self).get_languages_for_item is not Sitemap.get_languages_for_item:
+            return super()._items()  # languages that differ per item: Django's own list
+        return LanguagePairs(self.items(), self._languages())
+
+
+class ClaimSitemap(LanguagesSitemap):
     """Published claims only: retracted pages stay reachable but are no longer advertised."""
 
     changefreq = "weekly"
@@ -23,7 +59,7 @@ class ClaimSitemap(Sitemap):
         return Claim.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class ClaimantSitemap(Sitemap):
+class ClaimantSitemap(LanguagesSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -31,7 +67,7 @@ class ClaimantSitemap(Sitemap):
         return Claimant.objects.filter(Exists(published)).order_by("slug")
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(LanguagesSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -39,7 +75,7 @@ class TopicSitemap(Sitemap):
         return Topic.objects.filter(Exists(published)).order_by("slug")
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(LanguagesSitemap):
     changefreq = "daily"
 
     def items(self):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_response_headers
 from django.utils.formats import date_format
 from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -319,7 +320,8 @@ def claim_share_image(request, slug):
     etag, last_modified, _version = stamp
     not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
     if not_modified is None:
-        key = f"claims:share-image:{etag}"
+        # Its words ("Fact-check", "Retracted") are in the page's language: one image per language.
+        key = f"claims:share-image:{get_language()}:{etag}"
         png = cache.get(key)
         if png is None:
             png = share_image_of(selectors.claim_for_card(slug))
@@ -343,7 +345,7 @@ def share_image_of(claim):
         who = f"{claim.claimant.name}, {claim.claimant.role}" if claim.claimant.role else claim.claimant.name
     else:
         who = _("Unattributed")
-    when = f" · {date_format(claim.made_on, 'j F Y')}" if claim.made_on else ""
+    when = f" · {date_format(claim.made_on)}" if claim.made_on else ""
     return sharecard.render(
         site_name=settings.SITE_NAME,
         site_host=urlsplit(settings.SITE_URL).netloc,

@@ -38,6 +38,7 @@ class Assignment(models.Model):
 
     class Meta:
         verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
         constraints = [
             models.CheckConstraint(
                 condition=Q(editor__isnull=True) | Q(reviewer__isnull=True) | ~Q(editor=models.F("reviewer")),
@@ -67,6 +68,7 @@ class Comment(CleanTextModel, models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("internal comment")
+        verbose_name_plural = _("internal comments")
         constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_body_required")]
 
     def __str__(self):
@@ -100,6 +102,7 @@ class Tip(CleanTextModel, models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("reader tip")
+        verbose_name_plural = _("reader tips")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="dismissed") | ~Q(dismiss_reason=""),

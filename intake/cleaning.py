@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.utils import translation
+
 from sources.text import strip_controls
 
 
@@ -313,25 +315,6 @@ def _finish(article, *, declared=""):
     return article
 
 
-LANGUAGE_NAMES = {
-    "en": "English",
-    "ru": "Russian",
-    "uk": "Ukrainian",
-    "de": "German",
-    "fr": "French",
-    "es": "Spanish",
-    "it": "Italian",
-    "pl": "Polish",
-    "pt": "Portuguese",
-    "nl": "Dutch",
-    "zh-cn": "Chinese",
-    "zh-tw": "Chinese",
-    "ja": "Japanese",
-    "ar": "Arabic",
-    "tr": "Turkish",
-}
-
-
 def detect_language(text):
     """The text's language code (ISO 639-1, as langdetect names it), or "" when it cannot tell."""
     from langdetect import DetectorFactory, LangDetectException, detect
@@ -344,7 +327,11 @@ def detect_language(text):
 
 
 def language_name(code):
-    return LANGUAGE_NAMES.get(code, code)
+    """The language's name in the editor's language (“German” for de), or the code if unknown."""
+    try:
+        return translation.get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
 
 
 @cache

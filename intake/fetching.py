@@ -23,6 +23,9 @@ from urllib.parse import urljoin, urlsplit
 import certifi
 import urllib3
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from intake.cleaning import HTML_TYPES, TEXT_TYPES, IntakeError
 
@@ -54,12 +57,15 @@ def fetch(url):
                 return _read(url, response, deadline)
             location = response.headers.get("Location")
             if not location:
-                raise FetchError(f"The page at {url} redirects without saying where to.", code="bad_redirect")
+                raise FetchError(
+                    _("The page at %(url)s redirects without saying where to.") % {"url": url}, code="bad_redirect"
+                )
             url = urljoin(url, location)
         finally:
             response.release_conn()
     raise FetchError(
-        f"The page redirected more than {settings.INTAKE_FETCH_MAX_REDIRECTS} times; the last address was {url}.",
+        _("The page redirected more than %(count)d times; the last address was %(url)s.")
+        % {"count": settings.INTAKE_FETCH_MAX_REDIRECTS, "url": url},
         code="too_many_redirects",
     )
 
@@ -67,15 +73,15 @@ def fetch(url):
 def _checked_url(url):
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise FetchError("Only http:// and https:// addresses can be imported.", code="scheme")
+        raise FetchError(_("Only http:// and https:// addresses can be imported."), code="scheme")
     if not parts.hostname:
-        raise FetchError(f"“{url}” has no host name.", code="host")
+        raise FetchError(_("“%(url)s” has no host name.") % {"url": url}, code="host")
     if parts.username or parts.password:
-        raise FetchError("Addresses with a user name or password in them are not fetched.", code="credentials")
+        raise FetchError(_("Addresses with a user name or password in them are not fetched."), code="credentials")
     try:
         parts.port  # noqa: B018 - raises on a port that is not a number or out of range
     except ValueError:
-        raise FetchError(f"“{url}” has an invalid port.", code="host") from None
+        raise FetchError(_("“%(url)s” has an invalid port.") % {"url": url}, code="host") from None
     return parts
 
 
@@ -85,7 +91,7 @@ def _public_address(parts):
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise FetchError(f"The host “{parts.hostname}” could not be found.", code="dns") from None
+        raise FetchError(_("The host “%(host)s” could not be found.") % {"host": parts.hostname}, code="dns") from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     for address in addresses:
         _check_address(parts.hostname, ipaddress.ip_address(address.split("%")[0]))
@@ -94,12 +100,12 @@ def _public_address(parts):
 
 # The first that applies names the refusal (169.254.0.0/16 is private as well as link-local, say).
 _NOT_PUBLIC = [
-    ("a loopback", lambda ip: ip.is_loopback),
-    ("a link-local", lambda ip: ip.is_link_local),
-    ("a multicast", lambda ip: ip.is_multicast),
-    ("a reserved", lambda ip: ip.is_unspecified or ip.is_reserved),
-    ("a private", lambda ip: ip.is_private),
-    ("a reserved", lambda ip: not ip.is_global),
+    (pgettext_lazy("address kind", "a loopback"), lambda ip: ip.is_loopback),
+    (pgettext_lazy("address kind", "a link-local"), lambda ip: ip.is_link_local),
+    (pgettext_lazy("address kind", "a multicast"), lambda ip: ip.is_multicast),
+    (pgettext_lazy("address kind", "a reserved"), lambda ip: ip.is_unspecified or ip.is_reserved),
+    (pgettext_lazy("address kind", "a private"), lambda ip: ip.is_private),
+    (pgettext_lazy("address kind", "a reserved"), lambda ip: not ip.is_global),
 ]
 
 
@@ -112,7 +118,8 @@ def _check_address(host, ip):
     kind = next((name for name, test in _NOT_PUBLIC if test(ip)), "")
     if kind:
         raise FetchError(
-            f"“{host}” resolves to {ip}, {kind} address: only pages on the public internet are fetched.",
+            _("“%(host)s” resolves to %(ip)s, %(kind)s address: only pages on the public internet are fetched.")
+            % {"host": host, "ip": ip, "kind": kind},
             code="private_address",
         )
 
@@ -147,13 +154,22 @@ def _get(parts, address, deadline):
     try:
         return pool.urlopen("GET", path, headers=headers, redirect=False, preload_content=False, decode_content=True)
     except urllib3.exceptions.NewConnectionError as exc:  # before TimeoutError: urllib3 makes it a subclass
-        raise FetchError(f"{parts.hostname} could not be reached ({_reason(exc)}).", code="connection") from None
+        raise FetchError(
+            _("%(host)s could not be reached (%(reason)s).") % {"host": parts.hostname, "reason": _reason(exc)},
+            code="connection",
+        ) from None
     except urllib3.exceptions.TimeoutError:
         raise _timeout() from None
     except urllib3.exceptions.SSLError as exc:
-        raise FetchError(f"The secure connection to {parts.hostname} failed: {exc}.", code="tls") from None
+        raise FetchError(
+            _("The secure connection to %(host)s failed: %(error)s.") % {"host": parts.hostname, "error": exc},
+            code="tls",
+        ) from None
     except urllib3.exceptions.HTTPError as exc:
-        raise FetchError(f"{parts.hostname} could not be reached ({_reason(exc)}).", code="connection") from None
+        raise FetchError(
+            _("%(host)s could not be reached (%(reason)s).") % {"host": parts.hostname, "reason": _reason(exc)},
+            code="connection",
+        ) from None
 
 
 def _reason(exc):
@@ -162,20 +178,24 @@ def _reason(exc):
 
 def _timeout():
     return FetchError(
-        f"The page took longer than {settings.INTAKE_FETCH_TIMEOUT:g} seconds to arrive; try again later, or paste "
-        "its text.",
+        _("The page took longer than %(seconds)s seconds to arrive; try again later, or paste its text.")
+        % {"seconds": f"{settings.INTAKE_FETCH_TIMEOUT:g}"},
         code="timeout",
     )
 
 
 def _read(url, response, deadline):
     if response.status != 200:
-        raise FetchError(f"The page at {url} answered HTTP {response.status}, not the article.", code="status")
+        raise FetchError(
+            _("The page at %(url)s answered HTTP %(status)s, not the article.")
+            % {"url": url, "status": response.status},
+            code="status",
+        )
     content_type, charset = _content_type(response.headers.get("Content-Type", ""))
     if content_type not in HTML_TYPES + TEXT_TYPES:
         raise FetchError(
-            f"The address serves {content_type or 'an unnamed type'}, not a web page or plain text: only HTML and "
-            "text are imported.",
+            _("The address serves %(type)s, not a web page or plain text: only HTML and text are imported.")
+            % {"type": content_type or _("an unnamed type")},
             code="content_type",
         )
     limit = settings.INTAKE_FETCH_MAX_BYTES
@@ -193,7 +213,9 @@ def _read(url, response, deadline):
     except urllib3.exceptions.TimeoutError:
         raise _timeout() from None
     except urllib3.exceptions.HTTPError as exc:
-        raise FetchError(f"The page could not be read to its end ({_reason(exc)}).", code="connection") from None
+        raise FetchError(
+            _("The page could not be read to its end (%(reason)s).") % {"reason": _reason(exc)}, code="connection"
+        ) from None
     return Fetched(url=url, content_type=content_type, charset=charset, body=bytes(body))
 
 
@@ -205,6 +227,7 @@ def _content_type(header):
 
 def _too_big(limit):
     return FetchError(
-        f"The page is larger than {limit // 1024:,} KB, the most that is imported. Paste the article's text instead.",
+        _("The page is larger than %(size)s KB, the most that is imported. Paste the article's text instead.")
+        % {"size": intcomma(limit // 1024)},
         code="too_big",
     )

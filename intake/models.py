@@ -63,6 +63,7 @@ class Intake(CleanTextModel, models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("article intake")
+        verbose_name_plural = _("article intakes")
         constraints = [
             models.CheckConstraint(
                 condition=(Q(status="ready") & Q(source__isnull=False)) | (~Q(status="ready") & Q(source__isnull=True)),
@@ -119,6 +120,7 @@ class Sentence(CleanTextModel, models.Model):
     class Meta:
         ordering = ["intake", "position"]
         verbose_name = _("sentence")
+        verbose_name_plural = _("sentences")
         constraints = [
             models.UniqueConstraint(fields=["intake", "position"], name="sentence_unique_position"),
             models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="sentence_score_between_0_and_1"),

@@ -41,6 +41,7 @@ class StaffProfile(CleanTextModel, models.Model):
     class Meta:
         ordering = ["display_name"]
         verbose_name = _("public staff profile")
+        verbose_name_plural = _("public staff profiles")
         constraints = [models.CheckConstraint(condition=~Q(display_name=""), name="staff_profile_name_required")]
 
     def __str__(self):
@@ -90,6 +91,7 @@ class FundingSource(CleanTextModel, models.Model):
     class Meta:
         ordering = ["-year", "-amount", "funder"]
         verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
         constraints = [
             models.UniqueConstraint(fields=["year", "funder", "kind"], name="funding_unique_funder_kind_per_year"),
         ]
@@ -122,6 +124,7 @@ class OrganisationText(CleanTextModel, models.Model):
     class Meta:
         ordering = ["kind"]
         verbose_name = _("organisation text")
+        verbose_name_plural = _("organisation texts")
 
     def __str__(self):
         return self.get_kind_display()

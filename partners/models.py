@@ -56,6 +56,7 @@ class Endpoint(models.Model):
     class Meta:
         ordering = ["key", "created_at", "pk"]
         verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
         constraints = [
             models.CheckConstraint(
                 condition=Q(enabled=True, disabled_at__isnull=True) | Q(enabled=False, disabled_at__isnull=False),
@@ -86,6 +87,7 @@ class Event(models.Model):
     class Meta:
         ordering = ["occurred_at", "pk"]
         verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
 
     def __str__(self):
         return f"{self.type} {self.webhook_id}"
@@ -152,6 +154,7 @@ class DeliveryAttempt(models.Model):
     class Meta:
         ordering = ["attempted_at", "pk"]
         verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
 
     def __str__(self):
         return f"{self.attempted_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
@@ -222,6 +225,7 @@ class DatasetVersion(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("dataset version")
+        verbose_name_plural = _("dataset versions")
 
     def __str__(self):
         return self.version
@@ -237,6 +241,7 @@ class DatasetSchedule(models.Model):
 
     class Meta:
         verbose_name = _("dataset schedule")
+        verbose_name_plural = _("dataset schedules")
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="dataset_schedule_single_row")]
 
     def __str__(self):

@@ -40,6 +40,7 @@ class Publisher(CleanTextModel, models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("publisher")
+        verbose_name_plural = _("publishers")
         constraints = [
             models.UniqueConstraint(fields=["domain"], condition=~Q(domain=""), name="publisher_unique_domain"),
         ]
@@ -92,6 +93,7 @@ class Source(CleanTextModel, models.Model):
     class Meta:
         ordering = ["-published_on", "title"]
         verbose_name = _("source")
+        verbose_name_plural = _("sources")
         constraints = [
             models.UniqueConstraint(
                 fields=["normalized_url"],

@@ -40,7 +40,9 @@ def _public_pages():
     pages += [claim.get_absolute_url() for claim in Claim.objects.public()]
     pages += [topic.get_absolute_url() for topic in Topic.objects.all()]
     pages += ["/claimants/vladimir-putin/", f"/sources/{Source.objects.first().slug}/", "/no-such-page/"]
-    return pages
+    # Every page again in each other language (README "Languages"): the switcher and hreflang links.
+    others = [f"/{code}" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    return pages + [prefix + page for prefix in others for page in pages]
 
 
 def test_every_public_page_of_a_seeded_site_is_valid_html(client, reviewer, tmp_path):

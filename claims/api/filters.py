@@ -86,19 +86,21 @@ class DateFilter(django_filters.Filter):
     field_class = DateField
 
 
+UNKNOWN_SLUG = {
+    "rating": gettext_lazy("There is no rating with this slug. The list is at /api/v1/ratings/."),
+    "claimant": gettext_lazy("There is no claimant with this slug. The list is at /api/v1/claimants/."),
+    "topic": gettext_lazy("There is no topic with this slug. The list is at /api/v1/topics/."),
+}
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     """Filter by the slug of a related row; an unknown slug is a 400 that names it."""
 
     def __init__(self, *args, what, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "invalid_choice": _("There is no %(what)s with this slug. The list is at /api/v1/%(what)ss/.")
-                % {"what": what}
-            },
-        )
+        # Lazy, whole sentences: the message is read in the language of the request, not at import.
+        kwargs.setdefault("error_messages", {"invalid_choice": UNKNOWN_SLUG[what]})
         super().__init__(*args, **kwargs)
 
 
