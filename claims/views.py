@@ -26,6 +26,7 @@ from claims.forms import ClaimFilterForm
 from claims.models import Claim, Rating, Verdict
 from claims.search import matching, search, snippet, window_if_full, with_snippets
 from claims.services import RATING_STYLES_CACHE_KEY
+from factcheck.cache import depends_on
 
 PAGE_SIZE = 20
 # Filtered lists (and topics) page with OFFSET up to here: 2,000 rows skipped at most.
@@ -154,6 +155,7 @@ def page_number_of(request):
 
 @cdn_cached
 def home(request):
+    depends_on(request, "claims")
     aggregates = selectors.Aggregates(request.content_version)
     all_ratings = selectors.ratings()
     counts = aggregates.rating_counts()
@@ -200,6 +202,7 @@ def page_rows(page, claims, *, whole_list, sort):
 
 @cdn_cached
 def claim_list(request):
+    depends_on(request, "claims")
     data = request.GET.copy()
     if data.get("q") and not data.get("sort"):
         # Show the order in force: a search is sorted by relevance unless told otherwise.
@@ -292,7 +295,9 @@ def claim_detail(request, slug):
             patch_cache_control(not_modified, public=True, max_age=60, s_maxage=300)
             return not_modified
     claim = selectors.claim_for_page(slug)
-    context = claim_page_context(selectors.claim_page_parts(claim), selectors.Aggregates(version))
+    parts = selectors.claim_page_parts(claim)
+    context = claim_page_context(parts, selectors.Aggregates(version))
+    depends_on(request, *selectors.claim_page_tags(parts, context["related"]))
     if not context["retracted"]:
         # A retracted verdict is no longer a review anyone should index.
         context["jsonld"] = to_script_json(claim_review(claim, bounds=rating_bounds()))
@@ -360,6 +365,7 @@ def claimant_detail(request, slug):
     claimant = selectors.claimant_with_claims(slug)
     if claimant is None:
         raise Http404(_("No claimant with published checks at this address."))
+    depends_on(request, f"claimant:{claimant.pk}", f"list:claimant:{claimant.pk}", "ratings")
     number, page_error = page_number_of(request)
     all_ratings = selectors.ratings()
     counts = selectors.Aggregates(request.content_version).claimant_rating_counts(claimant.pk)
@@ -390,6 +396,7 @@ def topic_detail(request, slug):
     counts = selectors.Aggregates(request.content_version).topic_rating_counts(topic.pk)
     theirs = selectors.published_claims().filter(topics=topic)
     page, out_of_range = paginate(theirs, number, count=sum(counts.values()), deepest=DEEPEST_FILTERED_PAGE)
+    depends_on(request, f"topic:{topic.pk}", f"list:topic:{topic.pk}", *selectors.rows_tags(page.object_list))
     return render(
         request,
         "claims/topic_detail.html",
