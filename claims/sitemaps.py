@@ -1,8 +1,42 @@
+import math
+from dataclasses import dataclass
+
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 
 from claims.models import Claim, Claimant, Topic
+
+
+@dataclass
+class IdRangePage:
+    object_list: list
+
+
+class IdRangePaginator:
+    """Sitemap pages by ranges of ids (page n holds the published claims with ids from
+    (n-1)*limit+1 to n*limit), so that every page costs one primary-key range scan however deep it
+    is; an OFFSET would walk every earlier row (page 200 of a million claims skipped 995,000).
+    A page may hold fewer than `limit` URLs (ids of drafts, retractions) or none."""
+
+    def __init__(self, items, limit):
+        self.items, self.limit = items, limit
+
+    @property
+    def num_pages(self):
+        highest = self.items.model.objects.aggregate(highest=Max("pk"))["highest"] or 0  # the primary key index
+        return max(1, math.ceil(highest / self.limit))
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger(number) from exc
+        if number < 1 or number > self.num_pages:
+            raise EmptyPage(number)
+        first = (number - 1) * self.limit + 1
+        return IdRangePage(list(self.items.filter(pk__range=(first, first + self.limit - 1)).order_by("pk")))
 
 
 class ClaimSitemap(Sitemap):
@@ -12,8 +46,11 @@ class ClaimSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        # The order of the partial index verdict_published_newest: no sort of every published claim.
-        return Claim.objects.published().order_by("-verdict__published_at", "-pk").only("slug", "updated_at")
+        return Claim.objects.published().only("slug", "updated_at")
+
+    @property
+    def paginator(self):
+        return IdRangePaginator(self.items(), self.limit)
 
     def lastmod(self, claim):
         return claim.updated_at

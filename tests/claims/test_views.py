@@ -245,7 +245,7 @@ def test_claim_list_paginates_with_shareable_links(client):
     assert 'href="?kind=statement&amp;page=1"' in second.content.decode()
 
 
-def test_filtered_lists_stop_at_the_deepest_page_with_a_message(client, monkeypatch):
+def test_lists_stop_numbering_at_the_deepest_page_with_a_message(client, monkeypatch):
     monkeypatch.setattr("claims.views.DEEPEST_FILTERED_PAGE", 2)
     topic = TopicFactory(name="NATO", slug="nato")
     for verdict in publish_many(45):
@@ -253,20 +253,24 @@ def test_filtered_lists_stop_at_the_deepest_page_with_a_message(client, monkeypa
     second = client.get("/claims/?kind=statement&page=2")
     assert second.status_code == 200
     assert "Page 2 of 3" in text_of(second)
-    assert "Next →" not in text_of(second)
-    for url in ("/claims/?kind=statement&page=3", "/topics/nato/?page=3"):
+    # A list sorted by date goes on with date-keyed pages (tests/claims/test_deep_pages.py).
+    assert "page=3" not in second.content.decode()
+    assert 'rel="next" href="?kind=statement&amp;before=' in second.content.decode()
+    for url in ("/claims/?kind=statement&page=3", "/claims/?page=3"):
         response = client.get(url)
-        text = text_of(response)
         assert (
-            "Only the first 2 pages of this list are shown; this is page 2. Narrow it with the filters of the "
-            "fact-checks page, or sort it oldest first, to reach the others."
-        ) in text, url
+            "Only the first 2 pages of this list are numbered; this is page 2. Follow “Next” from here to go "
+            "further back, or sort it oldest first to start from the other end."
+        ) in text_of(response), url
         assert response.content.decode().count('class="card"') == 20, url
-    # The whole list has no such limit.
-    whole = client.get("/claims/?page=3")
-    assert whole.status_code == 200
-    assert whole.content.decode().count('class="card"') == 5
-    assert "Page 3 of 3" in text_of(whole)
+    # A topic's page has no date-keyed pages: it stops there.
+    response = client.get("/topics/nato/?page=3")
+    assert (
+        "Only the first 2 pages of this list are shown; this is page 2. Narrow it with the filters of the "
+        "fact-checks page, or sort it oldest first, to reach the others."
+    ) in text_of(response)
+    assert response.content.decode().count('class="card"') == 20
+    assert "Next →" not in text_of(response)
 
 
 def test_claim_list_query_count_is_constant(client, django_assert_num_queries):
