@@ -252,7 +252,7 @@ PUBLIC_CACHE = env_bool("PUBLIC_CACHE", default=True)
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600, minimum=1)
 # How far apart the clocks of the machines serving the site may be (seconds): an answer rendered this
 # close after a change to what it shows is served but not stored (factcheck/cache.py).
-PUBLIC_CACHE_CLOCK_MARGIN = env_float("PUBLIC_CACHE_CLOCK_MARGIN", 1.0, minimum=0.0)
+PUBLIC_CACHE_CLOCK_MARGIN = env_float("PUBLIC_CACHE_CLOCK_MARGIN", 0.25, minimum=0.0)
 # At most this many query strings per path are cached per epoch and hour (factcheck/cache.py).
 PUBLIC_CACHE_MAX_VARIANTS = env_int("PUBLIC_CACHE_MAX_VARIANTS", 2000, minimum=1)
 
