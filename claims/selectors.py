@@ -16,6 +16,7 @@ from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 
 from claims import matching
+from claims.claimreview import rating_bounds
 from claims.models import Appearance, Claim, Claimant, ContentVersion, Correction, Evidence, Rating, Topic, Verdict
 from claims.services import content_version_current
 from factcheck import cache as page_cache
@@ -54,9 +55,12 @@ class Aggregates:
 
     def __init__(self, version=None):
         self.version = content_version_current() if version is None else version
+        self.stamps = {}  # read once per tags and request: one cache round trip each
 
     def get(self, name, build, tags=("claims",)):
-        stamp = page_cache.stamp(tags)
+        if tags not in self.stamps:
+            self.stamps[tags] = page_cache.stamp(tags)
+        stamp = self.stamps[tags]
         if stamp is None:  # the cache cannot say whether a kept value is current
             return build()
         digest = hashlib.blake2b(stamp.encode(), digest_size=8).hexdigest()
@@ -73,6 +77,11 @@ class Aggregates:
 
     def total(self):
         return sum(self.rating_counts().values())
+
+    def rating_bounds(self):
+        """{scale: (worst, best)} for the ClaimReview markup. One query the first time after a
+        change to the ratings."""
+        return self.get("rating-bounds", rating_bounds, ("ratings",))
 
     def topic_counts(self):
         """{topic_id: published claims}. One query the first time."""

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from claims import colours, selectors, sharecard
-from claims.claimreview import claim_review, rating_bounds, to_script_json
+from claims.claimreview import claim_review, to_script_json
 from claims.forms import ClaimFilterForm
 from claims.models import Claim, Rating, Verdict
 from claims.search import matching, search, snippet, window_if_full, with_snippets
@@ -411,12 +411,12 @@ def claim_detail(request, slug):
             patch_cache_control(not_modified, public=True, max_age=60, s_maxage=300)
             return not_modified
     claim = selectors.claim_for_page(slug)
-    parts = selectors.claim_page_parts(claim)
-    context = claim_page_context(parts, selectors.Aggregates(version))
+    parts, aggregates = selectors.claim_page_parts(claim), selectors.Aggregates(version)
+    context = claim_page_context(parts, aggregates)
     depends_on(request, *selectors.claim_page_tags(parts, context["related"]))
     if not context["retracted"]:
         # A retracted verdict is no longer a review anyone should index.
-        context["jsonld"] = to_script_json(claim_review(claim, bounds=rating_bounds()))
+        context["jsonld"] = to_script_json(claim_review(claim, bounds=aggregates.rating_bounds()))
     response = render(request, "claims/claim_detail.html", context)
     if staff:
         patch_cache_control(response, private=True, no_store=True)

@@ -415,11 +415,12 @@ def test_claim_page_head_has_title_canonical_open_graph_and_twitter(client, full
 
 
 def test_claim_page_query_count_is_constant(client, full_claim, django_assert_num_queries):
-    # stamp (with the content version), claim, topics, appearances, evidence, corrections, rating
-    # bounds; the related claims once per content version
+    # stamp (with the content version), claim, topics, appearances, evidence, corrections; the
+    # related claims once per change to the claimant's and topics' lists, the rating bounds once
+    # per change to the ratings
     with django_assert_num_queries(8):
         client.get("/claims/talks/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get("/claims/talks/")
     for i in range(20):
         AppearanceFactory(claim=full_claim, is_first=False)
@@ -427,7 +428,7 @@ def test_claim_page_query_count_is_constant(client, full_claim, django_assert_nu
     EvidenceFactory.create_batch(5, verdict=full_claim.verdict)
     with django_assert_num_queries(8):
         response = client.get("/claims/talks/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get("/claims/talks/")
     assert "We have recorded it in 22 places" in text_of(response)
 
@@ -957,7 +958,7 @@ def test_counts_have_thousands_separators_and_the_pager_numbers_its_pages(client
         '<span class="visually-hidden">Page </span>50',
         '<span class="visually-hidden">Page </span>51',
         '<span class="visually-hidden">Page </span>52',
-        '<span class="visually-hidden">Last page, </span>101',
+        '<span class="visually-hidden">Last page, </span>100'  # the last numbered page (DEEPEST_FILTERED_PAGE),
         "Next →",
     ]
     assert '<a class="pagination__number" aria-current="page" href="?page=50">' in body
