@@ -958,7 +958,7 @@ def test_counts_have_thousands_separators_and_the_pager_numbers_its_pages(client
         '<span class="visually-hidden">Page </span>50',
         '<span class="visually-hidden">Page </span>51',
         '<span class="visually-hidden">Page </span>52',
-        '<span class="visually-hidden">Last page, </span>100'  # the last numbered page (DEEPEST_FILTERED_PAGE),
+        '<span class="visually-hidden">Last page, </span>100',  # the last numbered page (DEEPEST_FILTERED_PAGE)
         "Next →",
     ]
     assert '<a class="pagination__number" aria-current="page" href="?page=50">' in body
