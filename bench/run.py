@@ -180,7 +180,8 @@ def prepare(config, envvars):
     ensure_database(config.database_url)
     manage(envvars, "migrate", "--noinput", "-v0", capture=True)
     have = int(probe(envvars, "count"))
-    if have != config.claims:
+    # The mixed run publishes some of the generated claims in review (3 % of N): still the same data.
+    if not config.claims <= have <= config.claims * 1.03:
         log(f"generating {config.claims:,} claims (the database has {have:,})")
         started = time.monotonic()
         # The bench serves with production settings (DEBUG off), which generatebench refuses unless
