@@ -94,8 +94,9 @@ def ensure_wrk():
         fail("wrk is not installed and apt-get could not install it; install the Debian package wrk.")
 
 
-def ensure_database(url):
-    """Create the database if it is missing; stop with a clear message when no server answers."""
+def ensure_database(url, *, recreate=False):
+    """Create the database if it is missing (drop it first with `recreate`); stop with a clear
+    message when no server answers."""
     import psycopg
 
     parts = urlsplit(url)
@@ -105,6 +106,8 @@ def ensure_database(url):
     admin_url = parts._replace(path="/postgres").geturl()
     try:
         with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            if recreate:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
                 log(f"creating database {name}")
                 conn.execute(f'CREATE DATABASE "{name}"')
@@ -182,6 +185,12 @@ def prepare(config, envvars):
     have = int(probe(envvars, "count"))
     # The mixed run publishes some of the generated claims in review (3 % of N): still the same data.
     if not config.claims <= have <= config.claims * 1.03:
+        if have:
+            # The mixed run's corrections and revisions refer to generated rows, which makes
+            # generatebench --flush refuse: start from an empty database (the bench's own).
+            log(f"dropping the bench database to generate {config.claims:,} claims (it has {have:,})")
+            ensure_database(config.database_url, recreate=True)
+            manage(envvars, "migrate", "--noinput", "-v0", capture=True)
         log(f"generating {config.claims:,} claims (the database has {have:,})")
         started = time.monotonic()
         # The bench serves with production settings (DEBUG off), which generatebench refuses unless
