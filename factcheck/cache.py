@@ -328,7 +328,8 @@ class PublicCacheMiddleware:
     def key(self, request, query):
         varying = "\n".join(request.META.get(header, "") for header in VARY_HEADERS)
         raw = f"{request.get_host()}\n{request.path}?{query}\n{varying}"
-        return f"page:{hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()}"
+        # "tagged": entries of the version-keyed cache (before tags) have another shape and are never read.
+        return f"page:tagged:{hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()}"
 
     def storable(self, response):
         if response.status_code != 200 or response.streaming or response.cookies:
