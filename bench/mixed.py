@@ -149,12 +149,20 @@ def chooser(urls, seed):
     return choose
 
 
+def _kind(path):
+    if path in LISTS:
+        return "lists"
+    if path.startswith("/api/"):
+        return "API items"
+    return "claimant pages" if path.startswith("/claimants/") else "claim pages"
+
+
 def read(port, urls, *, seconds, warmup, threads=8):
     """Readers on `threads` threads for `warmup` seconds (not counted), then `seconds`. Returns the
     hit ratio overall and among repeat requests (a URL already served once during the run: what a
     site that has run for a while sees), the latency percentiles and the errors."""
     lock = threading.Lock()
-    seen, latencies = set(), []
+    seen, latencies, by_kind = set(), [], {}
     counts = {"requests": 0, "hits": 0, "repeat": 0, "repeat_hits": 0, "errors": 0}
     counting = threading.Event()
     stop = time.monotonic() + warmup + seconds
@@ -184,6 +192,10 @@ def read(port, urls, *, seconds, warmup, threads=8):
                 counts["repeat"] += repeat
                 counts["repeat_hits"] += cached and repeat
                 counts["errors"] += status != 200
+                if repeat:
+                    kind = by_kind.setdefault(_kind(path), [0, 0])
+                    kind[0] += 1
+                    kind[1] += cached
                 latencies.append(elapsed)
 
     workers = [threading.Thread(target=reader, args=(i,), daemon=True) for i in range(threads)]
@@ -204,6 +216,8 @@ def read(port, urls, *, seconds, warmup, threads=8):
         "hit_ratio": round(counts["hits"] / counts["requests"], 4) if counts["requests"] else None,
         "repeat_hit_ratio": round(counts["repeat_hits"] / counts["repeat"], 4) if counts["repeat"] else None,
         "distinct_urls": len(seen),
+        # Repeat requests and their hits by kind of page: what a change invalidated.
+        "repeat_by_kind": {kind: {"requests": n, "hits": hits} for kind, (n, hits) in sorted(by_kind.items())},
         "p50_ms": pct(0.50),
         "p95_ms": pct(0.95),
         "p99_ms": pct(0.99),

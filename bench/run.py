@@ -529,7 +529,10 @@ def markdown(report):
             f"{changes['corrections']} corrections and {changes['publications']} publications through the "
             f"services (one every {report['publish_every']}s): hit ratio {mixed['hit_ratio']:.1%} of all "
             f"requests, {mixed['repeat_hit_ratio']:.1%} of repeat requests; p50 {mixed['p50_ms']} ms, "
-            f"p95 {mixed['p95_ms']} ms, p99 {mixed['p99_ms']} ms; errors {mixed['errors']}.",
+            f"p95 {mixed['p95_ms']} ms, p99 {mixed['p99_ms']} ms; errors {mixed['errors']}. Repeat requests "
+            "by kind (hits/requests): "
+            + ", ".join(f"{k} {v['hits']}/{v['requests']}" for k, v in mixed["repeat_by_kind"].items())
+            + ".",
         ]
     lines += ["", "| target | met | figure |", "| --- | --- | --- |"]
     lines += [f"| {c['target']} | {'yes' if c['met'] else 'NO'} | {c['figure']} |" for c in report["checks"]]
@@ -551,8 +554,8 @@ def main():
     envvars = django_env(config, cache_url)
     prepare(config, envvars)
     targets = json.loads(probe(envvars, "targets"))
-    if config.only:
-        targets = {k: v for k, v in targets.items() if k in config.only or k in REFERENCES}
+    if config.only or not config.duration:  # BENCH_DURATION=0: the mixed run alone
+        targets = {k: v for k, v in targets.items() if k in config.only or (config.duration and k in REFERENCES)}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
         json.dump(targets, fh)
     queries = json.loads(probe(envvars, "queries", fh.name))
