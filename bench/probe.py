@@ -8,9 +8,11 @@ Query counts come from Django's test client with CaptureQueriesContext: cold wit
 header (what the view costs), warm on a second request (what a cache hit costs).
 """
 
+import datetime
 import json
 import os
 import sys
+from urllib.parse import quote
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.bench_settings")
 
@@ -28,7 +30,6 @@ from claims.management.commands.generatebench import generated  # noqa: E402
 from claims.models import Claim, Claimant, Topic, Verdict  # noqa: E402
 
 COLD_HEADER = "HTTP_" + settings.PUBLIC_CACHE_BYPASS_HEADER.upper().replace("-", "_")
-LIST_PAGE_SIZE = 20  # claims.views.PAGE_SIZE
 MATCH_TEXT = "unemployment doubled since 2019 under this government"
 
 
@@ -48,11 +49,16 @@ def targets():
         .first()
     )
     topic = Topic.objects.filter(generated(Topic)).order_by("pk").values_list("slug", flat=True).first()
-    deep = max(1, total // LIST_PAGE_SIZE // 2)
+    # The middle of the whole list, as the date-keyed page a reader reaches by following "Next"
+    # (numbered pages stop at claims.views.DEEPEST_FILTERED_PAGE).
+    at, deep_pk = published.order_by("-verdict__published_at", "-pk").values_list("verdict__published_at", "pk")[
+        total // 2
+    ]
+    deep = f"{at.astimezone(datetime.UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')},{deep_pk}"
     return {
         "home": "/",
         "list": "/claims/",
-        "list_deep": f"/claims/?page={deep}",
+        "list_deep": f"/claims/?before={quote(deep)}",
         "list_filtered": f"/claims/?topic={topic}&kind=statement",
         "search": "/claims/?q=inflation+doubled",
         "claim": f"/claims/{claim}/",

@@ -11,6 +11,9 @@ Environment (all optional):
   BENCH_THREADS      2                BENCH_CONNECTIONS 8
   BENCH_ONLY         comma-separated endpoint names, to run a subset
   BENCH_DATABASE_POOL 1: psycopg's connection pool (DATABASE_POOL) instead of persistent connections
+  BENCH_MIXED        seconds of the mixed run (bench/mixed.py: Zipf-spread readers while the desk
+                     publishes), 30; 0 skips it
+  BENCH_MIXED_WARMUP 15 (seconds)     BENCH_PUBLISH_EVERY 3 (seconds between two changes)
 """
 
 import atexit
@@ -73,6 +76,9 @@ class Config:
         self.connections = int(env("BENCH_CONNECTIONS", "8"))
         self.only = [n for n in env("BENCH_ONLY", "").split(",") if n]
         self.pool = env("BENCH_DATABASE_POOL", "0") == "1"
+        self.mixed = int(env("BENCH_MIXED", "30"))
+        self.mixed_warmup = int(env("BENCH_MIXED_WARMUP", "15"))
+        self.publish_every = float(env("BENCH_PUBLISH_EVERY", "3"))
 
 
 def ensure_wrk():
@@ -88,8 +94,9 @@ def ensure_wrk():
         fail("wrk is not installed and apt-get could not install it; install the Debian package wrk.")
 
 
-def ensure_database(url):
-    """Create the database if it is missing; stop with a clear message when no server answers."""
+def ensure_database(url, *, recreate=False):
+    """Create the database if it is missing (drop it first with `recreate`); stop with a clear
+    message when no server answers."""
     import psycopg
 
     parts = urlsplit(url)
@@ -99,6 +106,8 @@ def ensure_database(url):
     admin_url = parts._replace(path="/postgres").geturl()
     try:
         with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            if recreate:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
                 log(f"creating database {name}")
                 conn.execute(f'CREATE DATABASE "{name}"')
@@ -174,7 +183,14 @@ def prepare(config, envvars):
     ensure_database(config.database_url)
     manage(envvars, "migrate", "--noinput", "-v0", capture=True)
     have = int(probe(envvars, "count"))
-    if have != config.claims:
+    # The mixed run publishes some of the generated claims in review (3 % of N): still the same data.
+    if not config.claims <= have <= config.claims * 1.03:
+        if have:
+            # The mixed run's corrections and revisions refer to generated rows, which makes
+            # generatebench --flush refuse: start from an empty database (the bench's own).
+            log(f"dropping the bench database to generate {config.claims:,} claims (it has {have:,})")
+            ensure_database(config.database_url, recreate=True)
+            manage(envvars, "migrate", "--noinput", "-v0", capture=True)
         log(f"generating {config.claims:,} claims (the database has {have:,})")
         started = time.monotonic()
         # The bench serves with production settings (DEBUG off), which generatebench refuses unless
@@ -371,13 +387,57 @@ def measure_one(config, server, script, name, mode, path, probe_result):
     return stats
 
 
+def mixed_run(config, server, envvars):
+    """bench/mixed.py: readers over the claims (Zipf) while a second process publishes through the
+    services every BENCH_PUBLISH_EVERY seconds."""
+    sys.path.insert(0, str(ROOT))
+    from bench import mixed
+
+    result = subprocess.run(
+        [PYTHON, "-m", "bench.mixed", "paths"], cwd=ROOT, env=envvars, text=True, capture_output=True, check=False
+    )
+    if result.returncode:
+        fail(f"bench.mixed paths failed:\n{result.stderr[-3000:]}")
+    urls = json.loads(result.stdout.strip().splitlines()[-1])
+    seconds = config.mixed_warmup + config.mixed
+    publisher = subprocess.Popen(
+        [PYTHON, "-m", "bench.mixed", "publish", str(seconds), str(config.publish_every)],
+        cwd=ROOT,
+        env=envvars,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    stats = mixed.read(config.port, urls, seconds=config.mixed, warmup=config.mixed_warmup)
+    out, err = publisher.communicate(timeout=120)
+    if publisher.returncode:
+        fail(f"bench.mixed publish failed:\n{err[-3000:]}")
+    stats["changes"] = json.loads(out.strip().splitlines()[-1])
+    stats["claims_urls"] = len(urls["claims"])
+    changes = stats["changes"]
+    log(
+        f"mixed: {stats['rps']} req/s, hit ratio {stats['hit_ratio']} (repeat requests {stats['repeat_hit_ratio']}), "
+        f"p95 {stats['p95_ms']} ms, {changes['corrections']} corrections + {changes['publications']} publications"
+    )
+    server.drain()
+    return stats
+
+
 def row_of(rows, name, mode):
     return next((r for r in rows if r["name"] == name and r["mode"] == mode), None)
 
 
-def check_targets(rows, previous):
+def check_targets(rows, previous, mixed=None):
     """The issue's targets, each as (description, met, figure)."""
     checks = []
+    if mixed:
+        checks.append(
+            {
+                "target": "mixed run: hit ratio >= 95 % (repeat requests; all requests in brackets)",
+                "met": (mixed["repeat_hit_ratio"] or 0) >= 0.95,
+                "figure": f"{mixed['repeat_hit_ratio']:.1%} ({mixed['hit_ratio']:.1%})",
+            }
+        )
 
     def add(text, row, ok, figure):
         if row is not None:
@@ -458,6 +518,22 @@ def markdown(report):
             f"| {r['name']} | {r['mode']} | {r['rps']:,.1f} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
             f"{r['errors']} | {r['queries']} | {r['peak_rss_mb']} | {r['x_floor']} | {r['x_stock_drf']} |"
         )
+    mixed = report.get("mixed")
+    if mixed:
+        changes = mixed["changes"]
+        lines += [
+            "",
+            f"Mixed run: {mixed['requests']:,} requests in {report['mixed_seconds']}s after a "
+            f"{report['mixed_warmup']}s warm-up ({mixed['rps']} req/s, 8 reader threads, Zipf s=1 over "
+            f"{mixed['claims_urls']:,} claims; {mixed['distinct_urls']:,} distinct URLs), "
+            f"{changes['corrections']} corrections and {changes['publications']} publications through the "
+            f"services (one every {report['publish_every']}s): hit ratio {mixed['hit_ratio']:.1%} of all "
+            f"requests, {mixed['repeat_hit_ratio']:.1%} of repeat requests; p50 {mixed['p50_ms']} ms, "
+            f"p95 {mixed['p95_ms']} ms, p99 {mixed['p99_ms']} ms; errors {mixed['errors']}. Repeat requests "
+            "by kind (hits/requests): "
+            + ", ".join(f"{k} {v['hits']}/{v['requests']}" for k, v in mixed["repeat_by_kind"].items())
+            + ".",
+        ]
     lines += ["", "| target | met | figure |", "| --- | --- | --- |"]
     lines += [f"| {c['target']} | {'yes' if c['met'] else 'NO'} | {c['figure']} |" for c in report["checks"]]
     lines += ["", "Endpoints:", ""] + [f"- {name}: `{path}`" for name, path in report["targets"].items()]
@@ -478,8 +554,8 @@ def main():
     envvars = django_env(config, cache_url)
     prepare(config, envvars)
     targets = json.loads(probe(envvars, "targets"))
-    if config.only:
-        targets = {k: v for k, v in targets.items() if k in config.only or k in REFERENCES}
+    if config.only or not config.duration:  # BENCH_DURATION=0: the mixed run alone
+        targets = {k: v for k, v in targets.items() if k in config.only or (config.duration and k in REFERENCES)}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
         json.dump(targets, fh)
     queries = json.loads(probe(envvars, "queries", fh.name))
@@ -493,7 +569,8 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     server.start()
     try:
-        rows = measure(config, server, targets, queries)
+        rows = measure(config, server, targets, queries) if config.duration else []
+        mixed = mixed_run(config, server, envvars) if config.mixed else None
     finally:
         server.stop()
     report = {
@@ -509,14 +586,18 @@ def main():
         "database_connections": "psycopg pool (DATABASE_POOL=1)" if config.pool else "persistent (CONN_MAX_AGE=600)",
         "targets": targets,
         "rows": rows,
+        "mixed": mixed,
+        "mixed_seconds": config.mixed,
+        "mixed_warmup": config.mixed_warmup,
+        "publish_every": config.publish_every,
     }
-    report["checks"] = check_targets(rows, previous_run(config.claims))
+    report["checks"] = check_targets(rows, previous_run(config.claims), mixed)
     (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2))
     text = markdown(report)
     (RESULTS / f"{stamp}.md").write_text(text)
     print(text)
     print(f"Written: bench/results/{stamp}.md and .json")
-    if any(r["errors"] for r in rows):
+    if any(r["errors"] for r in rows) or (mixed and mixed["errors"]):
         sys.exit(1)
 
 

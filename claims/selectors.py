@@ -16,8 +16,10 @@ from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 
 from claims import matching
+from claims.claimreview import rating_bounds
 from claims.models import Appearance, Claim, Claimant, ContentVersion, Correction, Evidence, Rating, Topic, Verdict
 from claims.services import content_version_current
+from factcheck import cache as page_cache
 from organisation.models import FundingSource, OrganisationText, StaffProfile
 from sources.models import Source
 
@@ -46,15 +48,23 @@ def published_claims_sorted():
 
 
 class Aggregates:
-    """Counts over published claims, which change only when the content version does (every
-    publish, correction and retraction bumps it): each is cached under the version, so a page
-    costs one query for the version and each aggregate a full scan only once per version."""
+    """Counts over published claims, which change only with what they count: each is cached under
+    the epoch and the tokens of the cache tags it depends on (factcheck/cache.py; "claims" unless
+    said otherwise), read before it is computed, so a publish makes the ones it touches unreachable
+    at once and each costs a full scan only once per change of its tags."""
 
     def __init__(self, version=None):
         self.version = content_version_current() if version is None else version
+        self.stamps = {}  # read once per tags and request: one cache round trip each
 
-    def get(self, name, build):
-        key = f"claims:aggregate:{self.version}:{name}"
+    def get(self, name, build, tags=("claims",)):
+        if tags not in self.stamps:
+            self.stamps[tags] = page_cache.stamp(tags)
+        stamp = self.stamps[tags]
+        if stamp is None:  # the cache cannot say whether a kept value is current
+            return build()
+        digest = hashlib.blake2b(stamp.encode(), digest_size=8).hexdigest()
+        key = f"claims:aggregate:{self.version}:{digest}:{name}"
         value = cache.get(key)
         if value is None:
             value = build()
@@ -67,6 +77,11 @@ class Aggregates:
 
     def total(self):
         return sum(self.rating_counts().values())
+
+    def rating_bounds(self):
+        """{scale: (worst, best)} for the ClaimReview markup. One query the first time after a
+        change to the ratings."""
+        return self.get("rating-bounds", rating_bounds, ("ratings",))
 
     def topic_counts(self):
         """{topic_id: published claims}. One query the first time."""
@@ -92,12 +107,14 @@ class Aggregates:
     def claimant_rating_counts(self, claimant_id):
         """{rating_id: published verdicts} of one claimant. One query the first time."""
         verdicts = Verdict.objects.published().filter(claim__claimant_id=claimant_id)
-        return self.get(f"claimant-ratings:{claimant_id}", lambda: _verdict_rating_counts(verdicts))
+        tags = (f"list:claimant:{claimant_id}",)
+        return self.get(f"claimant-ratings:{claimant_id}", lambda: _verdict_rating_counts(verdicts), tags)
 
     def topic_rating_counts(self, topic_id):
         """{rating_id: published verdicts} on one topic. One query the first time."""
         verdicts = Verdict.objects.published().filter(claim__topics=topic_id)
-        return self.get(f"topic-ratings:{topic_id}", lambda: _verdict_rating_counts(verdicts))
+        tags = (f"list:topic:{topic_id}",)
+        return self.get(f"topic-ratings:{topic_id}", lambda: _verdict_rating_counts(verdicts), tags)
 
 
 def _verdict_rating_counts(verdicts):
@@ -307,9 +324,9 @@ def claim_for_card(slug):
 
 
 def claim_stamp(slug):
-    """(etag, last_modified, content version) of a public claim's page, or None when there is no
-    such page. One query. The content version changes with every publish, correction and
-    retraction anywhere, which covers what the page shows of other claims (related claims)."""
+    """(etag, last_modified, epoch) of a public claim's page, or None when there is no such page.
+    One query. The time of the last change anywhere is part of the ETag, which covers what the
+    page shows of other claims (related claims) and of names (claimant, sources)."""
     version = ContentVersion.objects.filter(pk=1)
     row = (
         Claim.objects.public()
@@ -321,7 +338,7 @@ def claim_stamp(slug):
     if row is None:
         return None
     pk, claim_at, verdict_at, cv, cv_at = row
-    raw = f"{pk}:{claim_at.isoformat()}:{verdict_at.isoformat()}:{cv}"
+    raw = f"{pk}:{claim_at.isoformat()}:{verdict_at.isoformat()}:{cv}:{cv_at.isoformat() if cv_at else ''}"
     etag = quote_etag(hashlib.sha256(raw.encode()).hexdigest()[:32])
     last_modified = max(t for t in (claim_at, verdict_at, cv_at) if t is not None)
     return etag, last_modified, cv or 1
@@ -329,10 +346,46 @@ def claim_stamp(slug):
 
 def related_claims(claim, aggregates, limit=5):
     """Other published claims by the same claimant or on a shared topic, newest first, as list
-    rows. One query the first time per content version, none after: which claims they are and
-    what a list row shows of them change only with a publish, correction or retraction (and
-    claimant edits, which bump the version too). Expects the claim's topics prefetched."""
-    return aggregates.get(f"related:{claim.pk}", lambda: _related(claim, limit))
+    rows. One query the first time after a change to the claimant's or the topics' lists, none
+    after. Expects the claim's topics prefetched.
+
+    The cached page that shows them depends on each shown claim and its claimant (claim_page_tags),
+    not on the lists they come from: a correction or retraction of a shown claim re-renders the
+    page at once, while a newly published claim joins the related claims of older pages when those
+    are next rendered (any change to them, or PUBLIC_CACHE_SECONDS). Otherwise every publish would
+    re-render the pages of every claim on its topics, a tenth of the site."""
+    tags = tuple(sorted({f"list:topic:{t.pk}" for t in claim.topics.all()} | _claimant_list(claim)))
+    return aggregates.get(f"related:{claim.pk}", lambda: _related(claim, limit), tags or ("claims",))
+
+
+def _claimant_list(claim):
+    return {f"list:claimant:{claim.claimant_id}"} if claim.claimant_id else set()
+
+
+def rows_tags(claims):
+    """Cache tags of list rows (factcheck/cache.py): each claim and its claimant's name."""
+    tags = {"ratings"}
+    for claim in claims:
+        tags.add(f"claim:{claim.pk}")
+        if claim.claimant_id:
+            tags.add(f"claimant:{claim.claimant_id}")
+    return tags
+
+
+def claim_page_tags(parts, related=()):
+    """Cache tags of a claim's page or API item (factcheck/cache.py): the claim, its claimant,
+    topics, the sources and publishers it cites, its bylines, the ratings, and the related rows.
+    No query (the parts are loaded)."""
+    claim, verdict = parts.claim, parts.verdict
+    tags = {f"claim:{claim.pk}", "ratings", *(f"topic:{t.pk}" for t in parts.topics), *rows_tags(related)}
+    if claim.claimant_id:
+        tags.add(f"claimant:{claim.claimant_id}")
+    for row in [*parts.appearances, *parts.evidence]:
+        tags.add(f"source:{row.source_id}")
+        if row.source.publisher_id:
+            tags.add(f"publisher:{row.source.publisher_id}")
+    tags.update(f"staff:{user}" for user in (verdict.author_id, verdict.reviewer_id) if user)
+    return tags
 
 
 def _related(claim, limit):

@@ -9,7 +9,8 @@ The rule, per reviewable unit (a claim, its appearances, its verdict and evidenc
 - names that public material shows (claimants, topics, publishers, sources, ratings) are changed by
   reviewers only, on the record, and the claims showing them are marked changed for partners;
 - every save names the version it was based on and is refused if someone saved since.
-Each action runs in one transaction and bumps the content version when public material changes."""
+Each action runs in one transaction and, when public material changes, says what changed
+(content_version_bump: the cached pages that show it are rendered afresh)."""
 
 import contextlib
 import contextvars
@@ -35,6 +36,7 @@ from claims.models import (
     Verdict,
     validate_rating_fits_claim,
 )
+from factcheck import cache as page_cache
 from organisation.models import StaffProfile
 from sources.models import Publisher, Source
 
@@ -50,32 +52,69 @@ class EditConflict(WorkflowError):
     """Someone else saved the record after the caller loaded it."""
 
 
-# Where a cache shared by all processes (Redis) keeps a copy of the content version, and for how
-# long before the page cache reads it from the database again (factcheck/cache.py).
-VERSION_CACHE_KEY = "content-version"
-VERSION_CACHE_SECONDS = 5
 # Where the digest of the ratings' stylesheet (/ratings.<digest>.css, claims.views.rating_styles) is
 # kept once it has been served; a change to a rating removes it at commit.
 RATING_STYLES_CACHE_KEY = "rating-styles-digest"
 
 
-def content_version_bump():
-    """Invalidate every public cache entry, at commit time of the caller's transaction."""
-    updated = ContentVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=timezone.now())
-    if not updated:
+def content_version_bump(tags=None):
+    """The one freshness trigger (factcheck/cache.py): mark public material changed at commit time
+    of the caller's transaction. `tags` name what changed (claim_tags(), reference_tags(), or a
+    set of names); the cached pages and API answers that show it, and only those, are rendered
+    afresh. Without `tags`, everything is (a bulk load).
+
+    In the database: the time of the last change (Last-Modified of the content-dated pages) always
+    moves; the epoch only without `tags`, or when the cache is per process (another process's
+    cached pages cannot hear of the tags)."""
+    everything = tags is None or not page_cache.is_shared()
+    values = {"changed_at": timezone.now()}
+    if everything:
+        values["number"] = F("number") + 1
+    if not ContentVersion.objects.filter(pk=1).update(**values):
         ContentVersion.objects.create(pk=1, number=2)
-    number = ContentVersion.objects.values_list("number", flat=True).get(pk=1)
-    transaction.on_commit(lambda: _share_content_version(number))
+    changed = {"all", *(tags or ())}
+    number = ContentVersion.objects.values_list("number", flat=True).get(pk=1) if everything else None
+    transaction.on_commit(lambda: _announce(changed, number, values["changed_at"]))
 
 
-def _share_content_version(number):
-    set_max = getattr(cache, "set_max", None)
-    if set_max is None:  # a per-process cache: the page cache reads the database instead
-        return
-    try:
-        set_max(VERSION_CACHE_KEY, number, VERSION_CACHE_SECONDS)
-    except Exception:  # the cached copy expires within VERSION_CACHE_SECONDS and is read afresh
-        logger.exception("Could not share content version %s with the cache", number)
+def _announce(tags, number, changed_at):
+    """After the commit: move the tags' tokens; if the shared cache did not take them, move the epoch
+    (nothing cached before may be served now)."""
+    if number is None and not page_cache.bump(tags, changed_at):
+        ContentVersion.objects.filter(pk=1).update(number=F("number") + 1)
+        number = ContentVersion.objects.values_list("number", flat=True).get(pk=1)
+        logger.warning("The cache did not take the bump of %d tags: moved the epoch to %s", len(tags), number)
+    elif number is not None:
+        page_cache.bump(tags, changed_at)
+    if number is not None:
+        try:
+            page_cache.share_epoch(number)
+        except Exception:  # the cached copy expires within EPOCH_CACHE_SECONDS and is read afresh
+            logger.exception("Could not share content version %s with the cache", number)
+
+
+def claim_tags(claim_id):
+    """What a change to one claim's public unit makes stale: its own page and API item, the lists
+    of published claims, its claimant's and its topics' lists. Two queries. Called before and after
+    a change that can move the claim to another claimant or topic."""
+    claimant_id = Claim.objects.filter(pk=claim_id).values_list("claimant_id", flat=True).first()
+    topic_ids = Claim.topics.through.objects.filter(claim_id=claim_id).values_list("topic_id", flat=True)
+    tags = {f"claim:{claim_id}", "claims", *(f"list:topic:{t}" for t in topic_ids)}
+    if claimant_id:
+        tags.add(f"list:claimant:{claimant_id}")
+    return tags
+
+
+def reference_tags(obj):
+    """What a change to a name that public material shows makes stale: every page showing that
+    object, and the lists, whose rows and filters show names."""
+    if isinstance(obj, Rating):
+        return {"ratings", "claims"}
+    if isinstance(obj, Claimant):
+        return {f"claimant:{obj.pk}", "claims"}
+    if isinstance(obj, Topic):
+        return {f"topic:{obj.pk}", "claims"}
+    return {f"{type(obj)._meta.model_name}:{obj.pk}"}  # a publisher or a source: pages, not lists
 
 
 def content_version_current():
@@ -623,7 +662,7 @@ def verdict_publish(*, verdict, by, revision):
     _clear_schedule(locked)
     _finish(locked, fields=["status", "reviewer", "published_at", *SCHEDULE_FIELDS], current_version=locked.version)
     _write_revision(claim, kind="publication", note="", approved_by=by, at=now, changers=[locked.author_id])
-    content_version_bump()
+    content_version_bump(claim_tags(claim.pk))
     events.send_after_commit(events.verdict_published, claim_id=claim.pk, verdict_id=locked.pk, by_id=by.pk)
     verdict.refresh_from_db()
     return verdict
@@ -670,7 +709,7 @@ def verdict_retract(*, verdict, note, by):
         status=PendingChange.Status.SUPERSEDED, decided_by=by, decided_at=now
     )
     _finish(locked, fields=["status", "retracted_at", "retraction_note"], current_version=locked.version)
-    content_version_bump()
+    content_version_bump(claim_tags(locked.claim_id))
     events.send_after_commit(events.verdict_retracted, claim_id=locked.claim_id, verdict_id=locked.pk, by_id=by.pk)
     verdict.refresh_from_db()
     return verdict
@@ -757,6 +796,7 @@ def change_approve(*, change, by, revision):
             )
         )
     old_rating, old_conclusion = verdict.rating, verdict.conclusion
+    stale = claim_tags(claim.pk)  # its claimant's and topics' lists before the change, too
     token = _capturing.set(claim.pk)
     try:
         after = revisions.apply_unit(claim, locked.unit)
@@ -773,7 +813,7 @@ def change_approve(*, change, by, revision):
     locked.status, locked.decided_by, locked.decided_at = PendingChange.Status.APPROVED, by, now
     locked.save()
     _write_revision(claim, kind=locked.kind, note=locked.note, approved_by=by, at=now, changers=[locked.proposed_by_id])
-    content_version_bump()
+    content_version_bump(stale | claim_tags(claim.pk))
     events.send_after_commit(
         events.change_approved, claim_id=claim.pk, change_id=locked.pk, by_id=by.pk, kind=locked.kind
     )
@@ -901,7 +941,7 @@ def reference_save(*, obj, by, expected_version=None):
         Claim.objects.filter(pk__in=claim_ids).update(updated_at=timezone.now())
     if isinstance(obj, Rating):  # its colour is in the stylesheet every page links by digest
         transaction.on_commit(lambda: cache.delete(RATING_STYLES_CACHE_KEY))
-    content_version_bump()
+    content_version_bump(reference_tags(obj))
     return obj
 
 
@@ -925,7 +965,7 @@ def staff_profile_save(*, profile: StaffProfile, by, expected_version=None) -> S
     profile.save()
     signed = Q(verdict__author_id=profile.user_id) | Q(verdict__reviewer_id=profile.user_id)
     Claim.objects.filter(pk__in=Claim.objects.filter(signed).values("pk")).update(updated_at=timezone.now())
-    content_version_bump()
+    content_version_bump({f"staff:{profile.user_id}"})
     return profile
 
 
@@ -939,7 +979,7 @@ def organisation_save(*, obj, by, expected_version=None):
     if obj.pk:
         _bumped(obj, _check_version(type(obj), obj.pk, expected_version, type(obj)._meta.verbose_name))
     obj.save()
-    content_version_bump()
+    content_version_bump(set())  # the About and methodology pages, which depend on "all"
     return obj
 
 
@@ -949,4 +989,4 @@ def organisation_delete(*, obj, by):
     if not can_publish(by):
         raise PermissionDenied(_("Only a reviewer can change what we publish about the organisation."))
     obj.delete()
-    content_version_bump()
+    content_version_bump(set())

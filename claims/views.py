@@ -1,8 +1,10 @@
 """The readers' site: public pages only, no login. Each page runs a fixed number of queries (see
 the selectors) and only ever shows published material (retracted verdicts keep their page)."""
 
+import datetime
 import hashlib
 import re
+from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -14,7 +16,9 @@ from django.db.models import F, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_response_headers
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
@@ -22,15 +26,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from claims import colours, selectors, sharecard
-from claims.claimreview import claim_review, rating_bounds, to_script_json
+from claims.claimreview import claim_review, to_script_json
 from claims.forms import ClaimFilterForm
 from claims.models import Claim, Rating, Verdict
 from claims.search import matching, search, snippet, window_if_full, with_snippets
 from claims.services import RATING_STYLES_CACHE_KEY
+from factcheck.cache import depends_on
 
 PAGE_SIZE = 20
-# Filtered lists (and topics) page with OFFSET up to here: 2,000 rows skipped at most.
+# Numbered pages of every list stop here: an OFFSET skips at most 1,980 rows (the whole list's own
+# boundary query at most 1,980 index entries). Lists sorted by date go on past it with date-keyed
+# pages (?before= and ?after=, see keyset_page), whose cost does not grow with depth.
 DEEPEST_FILTERED_PAGE = 100
+KEYSET_PARAMS = ("before", "after")
 
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -99,11 +107,12 @@ def cdn_cached(view):
     return content_dated(wrapper)
 
 
-def paginate(queryset, page_number, per_page=PAGE_SIZE, count=None, deepest=None):
+def paginate(queryset, page_number, per_page=PAGE_SIZE, count=None, deepest=None, keyset=False):
     """A page of `queryset` and an error message when the page is not shown (then the nearest one
     is). Two queries: the count (none when `count` is given) and the page. With `deepest`, pages
-    past it are not served: an OFFSET skips and joins every earlier row, which past a few
-    thousand rows costs more than a page is worth (whole-list pages use a keyset instead)."""
+    past it are not numbered: an OFFSET skips and joins every earlier row, which past a few
+    thousand rows costs more than a page is worth. With `keyset` the list goes on past it with
+    date-keyed pages (its last page links the next one), else it stops there."""
     paginator = Paginator(queryset, per_page)
     if count is not None:
         paginator.count = count  # replaces the cached property, so no COUNT(*) is run
@@ -111,15 +120,20 @@ def paginate(queryset, page_number, per_page=PAGE_SIZE, count=None, deepest=None
     last = paginator.num_pages
     shown = min(last, deepest) if deepest else last
     message = ""
-    if number > last:
+    if number > last and last <= shown:
         message = _("There is no page %(page)d; the last page is %(last)d.") % {"page": number, "last": last}
+    elif number > shown and keyset:
+        message = _(
+            "Only the first %(deepest)d pages of this list are numbered; this is page %(deepest)d. Follow "
+            "“Next” from here to go further back, or sort it oldest first to start from the other end."
+        ) % {"deepest": shown}
     elif number > shown:
         message = _(
             "Only the first %(deepest)d pages of this list are shown; this is page %(deepest)d. Narrow it with "
             "the filters of the fact-checks page, or sort it oldest first, to reach the others."
         ) % {"deepest": shown}
     page = paginator.page(min(number, shown))
-    page.capped = page.number == shown < last  # no "Next" link to a page that is not served
+    page.capped = page.number == shown < last  # no numbered "Next" link to a page that is not served
     page.links = page_links(page.number, shown)
     return page, message
 
@@ -155,6 +169,7 @@ def page_number_of(request):
 
 @cdn_cached
 def home(request):
+    depends_on(request, "claims")
     aggregates = selectors.Aggregates(request.content_version)
     all_ratings = selectors.ratings()
     counts = aggregates.rating_counts()
@@ -199,8 +214,102 @@ def page_rows(page, claims, *, whole_list, sort):
     return list(claims.filter(rest)[: page.paginator.per_page])
 
 
+def keyset_of(params, *, by_date):
+    """((direction, published_at, claim id) of ?before= or ?after=, or None; an error message or "").
+    A position is a date (2024-06-14: the checks published before, or from, that day) or what a
+    "Next" link carries (an instant and a claim id, to the microsecond)."""
+    given = [name for name in KEYSET_PARAMS if name in params]
+    if not given:
+        return None, ""
+    if len(given) > 1 or not by_date:
+        message = (
+            _("Give either “before” or “after”, not both; showing the first page.")
+            if by_date
+            else _("“before” and “after” apply to lists sorted by date; showing the first page.")
+        )
+        return None, message
+    direction, raw = given[0], params[given[0]].strip()
+    instant, _comma, pk = raw.partition(",")
+    at = _parse_safe(parse_datetime, instant) if "T" in instant else None
+    if at is None and not pk:
+        day = _parse_safe(parse_date, instant)
+        at = datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC) if day else None
+    if at is None or (pk and not pk.isdigit()) or len(raw) > 64:
+        message = _("“%(name)s” must be a date such as 2024-06-14, or come from a “Next” link; showing the first page.")
+        return None, message % {"name": direction}
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at, datetime.UTC)
+    return (direction, at, int(pk or 0)), ""
+
+
+def _parse_safe(parse, value):
+    try:
+        return parse(value)
+    except ValueError:  # well formed but not a date (2024-02-30)
+        return None
+
+
+def keyset_url(request, direction, claim):
+    """The URL of the date-keyed page of the current list that starts next to `claim`."""
+    at = claim.verdict.published_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    params = request.GET.copy()
+    for name in ("page", *KEYSET_PARAMS):
+        params.pop(name, None)
+    params[direction] = f"{at},{claim.pk}"
+    return f"?{params.urlencode()}"
+
+
+@dataclass
+class KeysetPage:
+    """A date-keyed page: what the pagination template needs of a numbered page, and its links."""
+
+    object_list: list
+    count: int
+    first_url: str
+    previous_url: str = ""
+    next_url: str = ""
+    keyset = True
+    number = None
+    capped = False
+
+    @property
+    def paginator(self):
+        return self  # the template reads page.paginator.count
+
+    def has_other_pages(self):
+        return True
+
+
+def keyset_page(request, claims, position, *, newest, count, few):
+    """The page next to `position` in the list's date order: one query whose cost does not depend on
+    how deep the position is (PostgreSQL starts the newest-first index at the position)."""
+    direction, at, pk = position
+    if direction == "before":
+        rest = Q(verdict__published_at__lte=at) & (Q(verdict__published_at__lt=at) | Q(pk__lt=pk))
+        order = (F("verdict__published_at").desc(nulls_last=few or None), "-pk")
+    else:
+        rest = Q(verdict__published_at__gte=at) & (Q(verdict__published_at__gt=at) | Q(pk__gt=pk))
+        order = (F("verdict__published_at").asc(nulls_first=few or None), "pk")
+    rows = list(claims.filter(rest).order_by(*order)[: PAGE_SIZE + 1])
+    more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    onward = "before" if newest else "after"  # the direction of "Next" in this list's order
+    back = "after" if newest else "before"
+    if direction == back:
+        rows.reverse()  # fetched nearest first, shown in the list's order
+    params = request.GET.copy()
+    for name in ("page", *KEYSET_PARAMS):
+        params.pop(name, None)
+    page = KeysetPage(object_list=rows, count=count, first_url=f"?{params.urlencode()}")
+    if rows and (more or direction == back):
+        page.next_url = keyset_url(request, onward, rows[-1])
+    if rows and (more or direction == onward):
+        page.previous_url = keyset_url(request, back, rows[0])
+    return page
+
+
 @cdn_cached
 def claim_list(request):
+    depends_on(request, "claims")
     data = request.GET.copy()
     if data.get("q") and not data.get("sort"):
         # Show the order in force: a search is sorted by relevance unless told otherwise.
@@ -226,14 +335,24 @@ def claim_list(request):
     filters = set(values) - {"page", "sort"}
     count = known_count(aggregates, filters, values, choices["ratings"])
     if count is None:
-        # Every other filter (search included) counts once per content version and filters.
+        # Every other filter (search included) counts once per change of the published claims.
         # A ranked search counts its window only: its count is kept apart from the date orders'.
         ranked = ":ranked" if query and sort == form.SORT_RELEVANCE else ""
         count = aggregates.count(form.count_key(values) + ranked, claims)
     ranked_window = window_if_full(count) if query and sort == form.SORT_RELEVANCE else None
-    deepest = None if not filters else DEEPEST_FILTERED_PAGE
-    page, page_error = paginate(claims, values.get("page"), count=count, deepest=deepest)
-    rows = page.object_list = page_rows(page, claims, whole_list=not filters, sort=sort)
+    by_date = sort in (form.SORT_NEWEST, form.SORT_OLDEST)
+    position, position_error = keyset_of(request.GET, by_date=by_date)
+    if position is not None:
+        page = keyset_page(request, claims, position, newest=sort == form.SORT_NEWEST, count=count, few=few)
+        rows, page_error = page.object_list, ""
+    else:
+        page, page_error = paginate(
+            claims, values.get("page"), count=count, deepest=DEEPEST_FILTERED_PAGE, keyset=by_date
+        )
+        rows = page.object_list = page_rows(page, claims, whole_list=not filters, sort=sort)
+        if by_date and page.capped and rows:
+            page.next_url = keyset_url(request, "before" if sort == form.SORT_NEWEST else "after", rows[-1])
+        page_error = position_error or page_error
     if query:
         for claim in rows:
             claim.snippet = snippet(claim.text, query, getattr(claim, "headline", None))
@@ -293,10 +412,12 @@ def claim_detail(request, slug):
             patch_cache_control(not_modified, public=True, max_age=60, s_maxage=300)
             return not_modified
     claim = selectors.claim_for_page(slug)
-    context = claim_page_context(selectors.claim_page_parts(claim), selectors.Aggregates(version))
+    parts, aggregates = selectors.claim_page_parts(claim), selectors.Aggregates(version)
+    context = claim_page_context(parts, aggregates)
+    depends_on(request, *selectors.claim_page_tags(parts, context["related"]))
     if not context["retracted"]:
         # A retracted verdict is no longer a review anyone should index.
-        context["jsonld"] = to_script_json(claim_review(claim, bounds=rating_bounds()))
+        context["jsonld"] = to_script_json(claim_review(claim, bounds=aggregates.rating_bounds()))
     response = render(request, "claims/claim_detail.html", context)
     if staff:
         patch_cache_control(response, private=True, no_store=True)
@@ -362,11 +483,12 @@ def claimant_detail(request, slug):
     claimant = selectors.claimant_with_claims(slug)
     if claimant is None:
         raise Http404(_("No claimant with published checks at this address."))
+    depends_on(request, f"claimant:{claimant.pk}", f"list:claimant:{claimant.pk}", "ratings")
     number, page_error = page_number_of(request)
     all_ratings = selectors.ratings()
     counts = selectors.Aggregates(request.content_version).claimant_rating_counts(claimant.pk)
     theirs = selectors.published_claims_sorted().filter(claimant=claimant)
-    page, out_of_range = paginate(theirs, number, count=sum(counts.values()))
+    page, out_of_range = paginate(theirs, number, count=sum(counts.values()), deepest=DEEPEST_FILTERED_PAGE)
     return render(
         request,
         "claims/claimant_detail.html",
@@ -392,6 +514,7 @@ def topic_detail(request, slug):
     counts = selectors.Aggregates(request.content_version).topic_rating_counts(topic.pk)
     theirs = selectors.published_claims().filter(topics=topic)
     page, out_of_range = paginate(theirs, number, count=sum(counts.values()), deepest=DEEPEST_FILTERED_PAGE)
+    depends_on(request, f"topic:{topic.pk}", f"list:topic:{topic.pk}", *selectors.rows_tags(page.object_list))
     return render(
         request,
         "claims/topic_detail.html",
@@ -426,7 +549,7 @@ def ratings(request):
 @cdn_cached
 def corrections(request):
     number, page_error = page_number_of(request)
-    page, out_of_range = paginate(selectors.public_corrections(), number)
+    page, out_of_range = paginate(selectors.public_corrections(), number, deepest=DEEPEST_FILTERED_PAGE)
     return render(
         request,
         "claims/corrections.html",
@@ -496,7 +619,7 @@ def staff_detail(request, slug):
     if profile is None:
         raise Http404(_("No public profile at this address."))
     number, page_error = page_number_of(request)
-    page, out_of_range = paginate(selectors.claims_signed_by(profile.user_id), number)
+    page, out_of_range = paginate(selectors.claims_signed_by(profile.user_id), number, deepest=DEEPEST_FILTERED_PAGE)
     return render(
         request,
         "claims/staff_detail.html",

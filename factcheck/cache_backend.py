@@ -12,6 +12,7 @@ import threading
 import time
 
 from django.core.cache.backends import redis as django_redis
+from django.core.cache.backends.locmem import LocMemCache
 
 logger = logging.getLogger(__name__)
 
@@ -120,12 +121,27 @@ def _get_default(key, default=None, version=None):
     return default
 
 
+class SingleProcessCache(LocMemCache):
+    """Django's local-memory cache, for a site served by one process (`manage.py runserver`, the
+    tests): that process's bumps reach every page it caches, so factcheck/cache.py may rely on tags
+    alone. Several processes (gunicorn workers) need Redis: with plain LocMemCache every change moves
+    the epoch instead."""
+
+    shared = True
+
+    def hit_counter(self, key, window):
+        """The rate limits' counter (claims.api.throttling): this process's count is the whole count."""
+        self.add(key, 0, int(window) + 1)
+        return self.incr(key)
+
+
 class RedisCache(django_redis.RedisCache):
     """Django's Redis cache backend with one reused client per connection pool, every call optional
     (see the module docstring), an atomic "raise to at least" for the content version that several
     processes publish, and an atomic windowed counter for rate limits."""
 
-    shared = True  # one cache for every process: factcheck/cache.py may keep the version in it
+    shared = True  # one cache for every process: factcheck/cache.py keeps the tags and the epoch in it
+    health = health  # whether the last call reached Redis (factcheck/cache.py checks a bump did)
 
     def __init__(self, server, params):
         super().__init__(server, params)

@@ -250,11 +250,14 @@ if TASK_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": env_str("RQ_URL") or CACHE_URL or "redis://127.0.0.1:6379/0"}}
 
-# The site-wide cache of public pages and API GETs (factcheck/cache.py), keyed on the content
-# version. The test suite turns it off (tests/testenv.py) except in tests/test_cache.py.
+# The cache of public pages and API GETs (factcheck/cache.py), invalidated by what each page shows.
+# The test suite turns it off (tests/testenv.py) except in tests/test_cache*.py.
 PUBLIC_CACHE = env_bool("PUBLIC_CACHE", default=True)
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600, minimum=1)
-# At most this many query strings per path are cached per content version and hour (factcheck/cache.py).
+# How far apart the clocks of the machines serving the site may be (seconds): an answer rendered this
+# close after a change to what it shows is served but not stored (factcheck/cache.py).
+PUBLIC_CACHE_CLOCK_MARGIN = env_float("PUBLIC_CACHE_CLOCK_MARGIN", 0.25, minimum=0.0)
+# At most this many query strings per path are cached per epoch and hour (factcheck/cache.py).
 PUBLIC_CACHE_MAX_VARIANTS = env_int("PUBLIC_CACHE_MAX_VARIANTS", 2000, minimum=1)
 
 # The fact-checking organisation, as named in ClaimReview markup and on the pages.

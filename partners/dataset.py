@@ -195,7 +195,7 @@ def _publish(folder, items, written):
             license_url=settings.DATASET_LICENSE_URL,
             files=files,
         )
-        content_version_bump()  # /data/ and /api/v1/datasets/ are cached pages
+        content_version_bump(set())  # /data/ and /api/v1/datasets/ are cached pages (tag "all")
     _prune()
     logger.info("Dataset %s built: %d checks", version, items)
     return made

@@ -7,6 +7,7 @@ from django.test import RequestFactory
 
 from claims import services
 from claims.models import Claim, Verdict
+from factcheck import cache as page_cache
 from factcheck.cache import PublicCacheMiddleware, canonical_query
 from tests.factories import correct, make_verdict
 
@@ -176,7 +177,7 @@ def test_set_max_never_moves_the_version_backwards(redis_cache):
 
 def test_shared_cache_hit_reads_no_database(client, published, redis_cache, django_assert_num_queries):
     assert slugs(client.get(LIST)) == ["wheat-exports"]
-    assert redis_cache.get(services.VERSION_CACHE_KEY) == services.content_version_current()
+    assert redis_cache.get(page_cache.EPOCH_CACHE_KEY) == services.content_version_current()
     with django_assert_num_queries(0):
         assert slugs(client.get(LIST)) == ["wheat-exports"]
 
@@ -186,9 +187,25 @@ def test_shared_cache_publish_shows_on_the_next_request(
 ):
     assert slugs(client.get(LIST)) == ["wheat-exports"]
     verdict = make_verdict(Verdict.Status.IN_REVIEW, slug="rice-imports", title="Rice imports fell")
+    epoch = services.content_version_current()
     with django_capture_on_commit_callbacks(execute=True):
         services.verdict_publish(verdict=verdict, by=reviewer, revision=services.claim_revision(verdict.claim))
-    assert redis_cache.get(services.VERSION_CACHE_KEY) == services.content_version_current()
+    assert services.content_version_current() == epoch  # the tags say what changed, not the epoch
+    assert slugs(client.get(LIST)) == ["rice-imports", "wheat-exports"]
+
+
+def test_shared_cache_keeps_an_unrelated_claim_cached_across_a_publish(
+    client, published, reviewer, redis_cache, django_capture_on_commit_callbacks, settings
+):
+    settings.PUBLIC_CACHE_CLOCK_MARGIN = 0
+    detail = f"/api/v1/claims/{published.claim.slug}/"
+    assert client.get(detail)["X-Cache"] == "miss"
+    assert client.get(detail)["X-Cache"] == "hit"
+    verdict = make_verdict(Verdict.Status.IN_REVIEW, slug="rice-imports", title="Rice imports fell")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.verdict_publish(verdict=verdict, by=reviewer, revision=services.claim_revision(verdict.claim))
+    assert client.get(detail)["X-Cache"] == "hit"
+    assert client.get(LIST)["X-Cache"] == "miss"
     assert slugs(client.get(LIST)) == ["rice-imports", "wheat-exports"]
 
 
@@ -198,5 +215,5 @@ def test_shared_cache_version_is_read_again_from_the_database_once_it_expires(cl
     # cache reads the database's version and renders afresh.
     services.content_version_bump()
     Claim.objects.filter(slug="wheat-exports").update(title="Changed")
-    redis_cache.delete(services.VERSION_CACHE_KEY)
+    redis_cache.delete(page_cache.EPOCH_CACHE_KEY)
     assert client.get(LIST).json()["results"][0]["title"] == "Changed"

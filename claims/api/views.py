@@ -18,13 +18,14 @@ from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims import matching
+from claims import matching, selectors
 from claims.api import serializers as s
 from claims.api.filters import ClaimFilter, SyncFilter, TombstoneFilter
 from claims.api.parsers import JSONParser
 from claims.api.schema import ErrorSerializer
 from claims.claimreview import claim_review, rating_bounds
 from claims.models import Appearance, Claim, Claimant, Correction, Evidence, Rating, Topic, Verdict
+from factcheck.cache import depends_on
 from sources.api.serializers import SourceSerializer
 from sources.api.views import SourceViewSetBase
 from sources.models import Source
@@ -156,10 +157,15 @@ class ClaimViewSet(SyncOrdering, ReadOnlyViewSet):
     def get_detail_queryset(self):
         return published_claim_details()
 
+    def list(self, request, *args, **kwargs):
+        depends_on(request, "claims")
+        return super().list(request, *args, **kwargs)
+
     def build_item(self, claim, urls):
         return s.claim_summary(claim, urls)
 
     def build_detail(self, claim, urls):
+        depends_on(self.request, *selectors.claim_page_tags(selectors.claim_page_parts(claim)))
         return s.claim_detail(claim, urls)
 
 
@@ -186,6 +192,7 @@ class ClaimReviewViewSet(SyncOrdering, ListViewSet):
         )
 
     def list(self, request, *args, **kwargs):
+        depends_on(request, "claims")
         self.bounds = rating_bounds()
         return super().list(request, *args, **kwargs)
 

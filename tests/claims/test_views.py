@@ -245,7 +245,7 @@ def test_claim_list_paginates_with_shareable_links(client):
     assert 'href="?kind=statement&amp;page=1"' in second.content.decode()
 
 
-def test_filtered_lists_stop_at_the_deepest_page_with_a_message(client, monkeypatch):
+def test_lists_stop_numbering_at_the_deepest_page_with_a_message(client, monkeypatch):
     monkeypatch.setattr("claims.views.DEEPEST_FILTERED_PAGE", 2)
     topic = TopicFactory(name="NATO", slug="nato")
     for verdict in publish_many(45):
@@ -253,20 +253,24 @@ def test_filtered_lists_stop_at_the_deepest_page_with_a_message(client, monkeypa
     second = client.get("/claims/?kind=statement&page=2")
     assert second.status_code == 200
     assert "Page 2 of 3" in text_of(second)
-    assert "Next →" not in text_of(second)
-    for url in ("/claims/?kind=statement&page=3", "/topics/nato/?page=3"):
+    # A list sorted by date goes on with date-keyed pages (tests/claims/test_deep_pages.py).
+    assert "page=3" not in second.content.decode()
+    assert 'rel="next" href="?kind=statement&amp;before=' in second.content.decode()
+    for url in ("/claims/?kind=statement&page=3", "/claims/?page=3"):
         response = client.get(url)
-        text = text_of(response)
         assert (
-            "Only the first 2 pages of this list are shown; this is page 2. Narrow it with the filters of the "
-            "fact-checks page, or sort it oldest first, to reach the others."
-        ) in text, url
+            "Only the first 2 pages of this list are numbered; this is page 2. Follow “Next” from here to go "
+            "further back, or sort it oldest first to start from the other end."
+        ) in text_of(response), url
         assert response.content.decode().count('class="card"') == 20, url
-    # The whole list has no such limit.
-    whole = client.get("/claims/?page=3")
-    assert whole.status_code == 200
-    assert whole.content.decode().count('class="card"') == 5
-    assert "Page 3 of 3" in text_of(whole)
+    # A topic's page has no date-keyed pages: it stops there.
+    response = client.get("/topics/nato/?page=3")
+    assert (
+        "Only the first 2 pages of this list are shown; this is page 2. Narrow it with the filters of the "
+        "fact-checks page, or sort it oldest first, to reach the others."
+    ) in text_of(response)
+    assert response.content.decode().count('class="card"') == 20
+    assert "Next →" not in text_of(response)
 
 
 def test_claim_list_query_count_is_constant(client, django_assert_num_queries):
@@ -411,11 +415,12 @@ def test_claim_page_head_has_title_canonical_open_graph_and_twitter(client, full
 
 
 def test_claim_page_query_count_is_constant(client, full_claim, django_assert_num_queries):
-    # stamp (with the content version), claim, topics, appearances, evidence, corrections, rating
-    # bounds; the related claims once per content version
+    # stamp (with the content version), claim, topics, appearances, evidence, corrections; the
+    # related claims once per change to the claimant's and topics' lists, the rating bounds once
+    # per change to the ratings
     with django_assert_num_queries(8):
         client.get("/claims/talks/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get("/claims/talks/")
     for i in range(20):
         AppearanceFactory(claim=full_claim, is_first=False)
@@ -423,7 +428,7 @@ def test_claim_page_query_count_is_constant(client, full_claim, django_assert_nu
     EvidenceFactory.create_batch(5, verdict=full_claim.verdict)
     with django_assert_num_queries(8):
         response = client.get("/claims/talks/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get("/claims/talks/")
     assert "We have recorded it in 22 places" in text_of(response)
 
@@ -953,7 +958,7 @@ def test_counts_have_thousands_separators_and_the_pager_numbers_its_pages(client
         '<span class="visually-hidden">Page </span>50',
         '<span class="visually-hidden">Page </span>51',
         '<span class="visually-hidden">Page </span>52',
-        '<span class="visually-hidden">Last page, </span>101',
+        '<span class="visually-hidden">Last page, </span>100',  # the last numbered page (DEEPEST_FILTERED_PAGE)
         "Next →",
     ]
     assert '<a class="pagination__number" aria-current="page" href="?page=50">' in body
