@@ -16,4 +16,6 @@ def site(request):
         "SITE_CONTACT_EMAIL": settings.SITE_CONTACT_EMAIL,
         # A callable: the template calls it only where it links the stylesheet (one cache read).
         "RATING_STYLES_URL": rating_styles_url,
+        # The language of the unprefixed URLs, which hreflang="x-default" points to.
+        "DEFAULT_LANGUAGE": settings.LANGUAGE_CODE,
     }

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "intake",
     "corsheaders",
     "partners",
+    # Fact-checks in other languages (above claims: it registers itself with claims.i18n).
+    "translations",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "factcheck.middleware.PermissionsPolicyMiddleware",
+    # The language of the answer (factcheck/i18n.py): before anything that may answer early, so that
+    # an error page is in the reader's language too. Only with more than one language (below).
+    "factcheck.i18n.LocaleMiddleware",
     "factcheck.middleware.RequestSizeLimitMiddleware",
     "factcheck.middleware.NullByteMiddleware",
     "factcheck.middleware.DatabaseOutageMiddleware",
@@ -89,8 +94,6 @@ MIDDLEWARE = [
     # secret in a page, which it then leaves uncompressed (BREACH: factcheck/middleware.py).
     "factcheck.middleware.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Only with more than one language (below): it adds Vary: Accept-Language to every answer.
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -118,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "factcheck.context_processors.site",
+                "factcheck.i18n.context",
             ],
         },
     },
@@ -178,14 +182,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# Adding a language: an entry here and its locale/<code>/LC_MESSAGES/django.po (README "Languages").
+LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian"))]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["factcheck.formats"]
 if len(LANGUAGES) < 2:
     # Nothing varies by language: Vary: Accept-Language would only split every cache (CDN, browsers).
-    MIDDLEWARE.remove("django.middleware.locale.LocaleMiddleware")
+    MIDDLEWARE.remove("factcheck.i18n.LocaleMiddleware")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

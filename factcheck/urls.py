@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -28,10 +29,16 @@ urlpatterns = [
     # Partners' own resources (webhooks, watches, datasets) first: claims.api ends with a catch-all 404.
     path("api/v1/", include("partners.api.urls")),
     path("api/v1/", include("claims.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+# The readers' site: English (the default) at the URLs it always had, every other language of
+# settings.LANGUAGES under /<code>/ (factcheck/i18n.py).
+urlpatterns += i18n_patterns(
     path("", include("desk.urls")),
     path("", include("partners.urls")),
     path("", include("claims.urls")),
-]
+    prefix_default_language=False,
+)
 
 handler400 = "factcheck.errors.bad_request"
 handler403 = "factcheck.errors.permission_denied"

@@ -2,6 +2,7 @@
 HTML spec takes them, bylines."""
 
 import datetime
+from urllib.parse import urlsplit
 
 import markdown as markdown_lib
 import nh3
@@ -94,3 +95,10 @@ def byline(context, user):
     if profile is None:
         return format_html("<bdi>{}</bdi>", name)
     return format_html('<a href="{}"><bdi>{}</bdi></a>', reverse("claims:staff_detail", args=[profile.slug]), name)
+
+
+@register.filter
+def url_path(url):
+    """The path of an absolute URL (the language switcher's links stay on the host the reader is on,
+    while the hreflang alternates name SITE_URL)."""
+    return urlsplit(url).path
