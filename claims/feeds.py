@@ -75,7 +75,7 @@ class LatestVerdictsRss(Feed):
         return i18n.provider.localize(selectors.published_claims()[:FEED_LENGTH], i18n.current_language())
 
     def item_link(self, claim):
-        return i18n.claim_url(claim, i18n.site_language(claim.language) or settings.LANGUAGE_CODE)
+        return i18n.claim_path(claim, i18n.site_language(claim.language) or settings.LANGUAGE_CODE)
 
     def item_title(self, claim):
         return f"{claim.verdict.rating.label}: {claim.title}"
@@ -99,7 +99,7 @@ class LatestVerdictsRss(Feed):
         return [claim.verdict.rating.label]
 
     def item_guid(self, claim):
-        return self.item_link(claim)
+        return f"{settings.SITE_URL}{self.item_link(claim)}"
 
 
 class LatestVerdictsAtom(LatestVerdictsRss):

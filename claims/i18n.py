@@ -12,6 +12,8 @@ A provider answers four questions, each with a fixed number of queries:
     available_in(queryset, lang) -> the claims published in `lang` (written in it or translated)
     languages_of(claims, lang)   -> localize() for the API, returning {claim id: [translations'
                                     languages]} (one query)
+    published_languages()        -> {claim id: [languages of its published translations]} for every
+                                    published claim (one query: the sitemap)
     search(queryset, text)       -> claims.search.search() widened to the translations' text
     matching(queryset, text)     -> claims.search.matching() (unranked) widened the same way
     match(text, limit, found)    -> /api/v1/match/'s results widened to the translations' text
@@ -61,6 +63,9 @@ class NoTranslations:
     def languages_of(self, claims, language):
         return {}
 
+    def published_languages(self):
+        return {}
+
     def search(self, queryset, text):
         from claims.search import search
 
@@ -87,10 +92,15 @@ def current_language():
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
-def claim_url(claim, language):
-    """The absolute address of `claim`'s page in `language` (/uk/claims/<slug>/ for Ukrainian)."""
+def claim_path(claim, language):
+    """The path of `claim`'s page in `language` (/uk/claims/<slug>/ for Ukrainian)."""
     with translation.override(language):
-        return f"{settings.SITE_URL}{reverse('claims:claim_detail', kwargs={'slug': claim.slug})}"
+        return reverse("claims:claim_detail", kwargs={"slug": claim.slug})
+
+
+def claim_url(claim, language):
+    """The absolute address of `claim`'s page in `language`."""
+    return f"{settings.SITE_URL}{claim_path(claim, language)}"
 
 
 def site_language(code):

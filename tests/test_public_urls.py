@@ -146,7 +146,7 @@ def _named_routes(resolver=None, namespace=""):
 
 
 # Public routes whose page takes a form that writes, and so keeps the CSRF check.
-WRITABLE_ROUTES = {"desk:tip_new"}
+WRITABLE_ROUTES = {"desk:tip_new", "set_language"}
 
 
 def test_every_public_route_refuses_a_tokenless_post_with_405(db):

@@ -5,6 +5,7 @@ caller already selected as public."""
 from django.db.models import Q
 
 from claims import i18n
+from claims.models import Claim
 from organisation.models import public_name
 from translations import search as translation_search
 from translations.models import PublishedTranslation
@@ -74,6 +75,17 @@ class TranslationProvider:
         for claim in claims:
             if claim.language != language and claim.pk in wanted:
                 i18n.show(claim, translated(wanted[claim.pk]))
+        return languages
+
+    def published_languages(self):
+        rows = (
+            PublishedTranslation.objects.filter(claim__in=Claim.objects.published())
+            .order_by("claim_id", "language")
+            .values_list("claim_id", "language")
+        )
+        languages = {}
+        for claim_id, language in rows:
+            languages.setdefault(claim_id, []).append(language)
         return languages
 
     def search(self, queryset, text):
