@@ -24,7 +24,9 @@ class ClaimSitemap(LanguagesSitemap):
 
     def items(self):
         # The order of the partial index verdict_published_newest: no sort of every published claim.
-        return Claim.objects.published().order_by("-verdict__published_at", "-pk").only("slug", "updated_at", "language")
+        return (
+            Claim.objects.published().order_by("-verdict__published_at", "-pk").only("slug", "updated_at", "language")
+        )
 
     def lastmod(self, claim):
         return claim.updated_at

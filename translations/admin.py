@@ -136,10 +136,11 @@ class ClaimTranslationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
             services.translation_return_to_draft(translation=obj, by=request.user)
 
     def response_change(self, request, obj):
+        response = super().response_change(request, obj)
         for _name, (button, _label, done) in WORKFLOW_BUTTONS.items():
             if button in request.POST:
                 self.message_user(request, done, messages.SUCCESS)
-        return super().response_change(request, obj)
+        return response
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

@@ -124,14 +124,15 @@ def _check_publish(translation, by):
         raise WorkflowError(_("Only a reviewer can publish a translation."))
     if translation.status == ClaimTranslation.Status.PUBLISHED:
         raise WorkflowError(_("This translation is already published."))
-    if translation.status != ClaimTranslation.Status.IN_REVIEW:
-        raise WorkflowError(_("Only a translation in review can be published; submit it first."))
+    # Who may publish first: an edit made with the publish button also puts it back to draft.
     if translation.translator_id == by.pk:
         raise WorkflowError(_("You translated this check: a second person must review and publish the translation."))
     if translation.changers.filter(pk=by.pk).exists():
         raise WorkflowError(
             _("You changed this translation since it was last published: another reviewer must check and publish it.")
         )
+    if translation.status != ClaimTranslation.Status.IN_REVIEW:
+        raise WorkflowError(_("Only a translation in review can be published; submit it first."))
     if not Verdict.objects.filter(claim_id=translation.claim_id, status=Verdict.Status.PUBLISHED).exists():
         raise WorkflowError(_("The check itself is not published: publish it before its translation."))
 

@@ -1,6 +1,7 @@
 """Translations of the test cast's checks: a translator (an editor) and a second person."""
 
 import pytest
+from django.utils import translation
 
 from claims.models import Evidence
 from tests.factories import UserFactory, make_verdict
@@ -31,6 +32,14 @@ def translate(claim, *, by, language="uk", notes=None, **fields):
 def publish(translation, *, translator, reviewer):
     services.translation_submit(translation=translation, by=translator)
     return services.translation_publish(translation=translation, by=reviewer, expected_version=translation.version)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request under /uk/ leaves Ukrainian active in the thread: each test starts in English.
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture

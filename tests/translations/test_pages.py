@@ -43,7 +43,9 @@ def test_the_ukrainian_page_shows_the_published_translation(client, translated, 
     assert f'<p class="verdict-box__conclusion" dir="auto">{UK["conclusion"]}</p>' in body
     assert "<p><strong>Дані</strong> свідчать про інше.</p>" in body
     assert '<p class="source__note" dir="auto">Показує цифру.</p>' in body
-    assert '<blockquote class="statement__text" lang="uk" dir="auto"><p>Безробіття за рік скоротилося вдвічі.</p>' in body
+    assert (
+        '<blockquote class="statement__text" lang="uk" dir="auto"><p>Безробіття за рік скоротилося вдвічі.</p>' in body
+    )
     assert "Translated by Tara Translator · Translation reviewed by Test" in body
     assert canonical(body) == f"{settings.SITE_URL}/uk/claims/unemployment/"
     # The rating stays the original's.
@@ -144,7 +146,11 @@ def test_publishing_a_correction_refreshes_the_cached_page(client, translated, c
 def _catalogue(size, translator, reviewer):
     for i in range(size):
         verdict = make_verdict(slug=f"c-{i:02}", title=f"English title {i}")
-        publish(translate(verdict.claim, by=translator, title=f"Український заголовок {i}"), translator=translator, reviewer=reviewer)
+        publish(
+            translate(verdict.claim, by=translator, title=f"Український заголовок {i}"),
+            translator=translator,
+            reviewer=reviewer,
+        )
 
 
 @pytest.mark.parametrize("size", [1, 20])
@@ -202,14 +208,14 @@ def test_a_query_matching_nothing_in_any_language_finds_nothing(client, translat
 
 def test_the_ukrainian_feed_has_an_entry_per_translation(client, translated, checked, settings):
     make_verdict(slug="only-english", title="Only in English")
-    root = ET.fromstring(client.get("/uk/feeds/verdicts.rss").content)
+    root = ET.fromstring(client.get("/uk/feeds/verdicts.rss").content)  # noqa: S314 - our own output
     items = {item.findtext("title"): (item.findtext("link"), item.findtext("guid")) for item in root.iter("item")}
     assert items[f"False: {UK['title']}"] == (
         "http://testserver/uk/claims/unemployment/",
         f"{settings.SITE_URL}/uk/claims/unemployment/",
     )
     assert items["False: Only in English"][0] == "http://testserver/claims/only-english/"
-    english = ET.fromstring(client.get("/feeds/verdicts.rss").content)
+    english = ET.fromstring(client.get("/feeds/verdicts.rss").content)  # noqa: S314 - our own output
     assert {item.findtext("link") for item in english.iter("item")} == {
         "http://testserver/claims/unemployment/",
         "http://testserver/claims/only-english/",
@@ -219,7 +225,7 @@ def test_the_ukrainian_feed_has_an_entry_per_translation(client, translated, che
 def test_the_sitemap_lists_a_translation_with_its_alternates_only_where_it_exists(client, translated):
     make_verdict(slug="only-english")
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
-    root = ET.fromstring(client.get("/sitemap-claims.xml").content)
+    root = ET.fromstring(client.get("/sitemap-claims.xml").content)  # noqa: S314 - our own output
     urls = {
         url.findtext("s:loc", namespaces=ns): sorted(
             (link.get("hreflang"), link.get("href")) for link in url.findall("x:link", ns)
@@ -250,4 +256,3 @@ def test_a_retracted_check_keeps_its_translated_page_with_the_notice(client, tra
     assert "The source was forged." in body
     assert UK["conclusion"] not in body
     assert jsonld(body) == []
-

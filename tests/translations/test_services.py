@@ -7,7 +7,7 @@ from django.utils.translation import override
 from claims.models import ContentVersion, Verdict
 from claims.services import EditConflict, WorkflowError, content_version_current
 from tests.factories import UserFactory, make_verdict
-from tests.translations.conftest import UK, publish, translate
+from tests.translations.conftest import UK, translate
 from translations import services
 from translations.models import ClaimTranslation, PublishedTranslation
 
@@ -145,9 +145,10 @@ def test_a_translation_into_the_checks_own_language_is_refused(checked, translat
 
 
 def test_a_language_the_site_does_not_serve_is_refused(checked, translator):
-    with pytest.raises(ValidationError) as refused, override("en"):
+    with pytest.raises(ValidationError) as refused:
         translate(checked.claim, by=translator, language="fr")
-    assert refused.value.message_dict == {"language": ["Value 'fr' is not a valid choice."]}
+    with override("en"):
+        assert refused.value.message_dict == {"language": ["Value 'fr' is not a valid choice."]}
     assert not ClaimTranslation.objects.exists()
 
 
