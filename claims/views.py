@@ -341,6 +341,7 @@ def language_context(claim, original, language, found):
         "translated": found.translated,
         "untranslated": untranslated,
         "original_url": i18n.claim_url(claim, home) if untranslated else "",
+        "original_path": i18n.claim_path(claim, home) if untranslated else "",
     }
 
 

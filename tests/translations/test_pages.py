@@ -96,7 +96,7 @@ def test_claimreview_links_the_original_and_its_translation_both_ways(client, tr
 def test_a_check_not_yet_in_ukrainian_says_so_and_points_to_the_original(client, checked, settings):
     body = client.get("/uk/claims/unemployment/").content.decode()
     assert "This fact-check is not yet available in " in body
-    assert f'<a href="{settings.SITE_URL}/claims/unemployment/">Open the original page</a>' in body
+    assert '<a href="/claims/unemployment/">Open the original page</a>' in body
     assert canonical(body) == f"{settings.SITE_URL}/claims/unemployment/"
     assert '<h1 class="claim-head__title" lang="en" dir="auto">Unemployment halved</h1>' in body
     # Only the language the check is published in (the switcher offers no Ukrainian page of it).
