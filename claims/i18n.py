@@ -103,6 +103,12 @@ def claim_url(claim, language):
     return f"{settings.SITE_URL}{claim_path(claim, language)}"
 
 
+def shown_url(claim):
+    """The address of the page that shows `claim` in the words it carries now (its translation's
+    after show(), else its original's; the site's default language when it has no pages in it)."""
+    return claim_url(claim, site_language(claim.language) or settings.LANGUAGE_CODE)
+
+
 def site_language(code):
     """`code` if the site has pages in it, else None."""
     return code if code in dict(settings.LANGUAGES) else None

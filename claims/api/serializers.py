@@ -313,6 +313,26 @@ ClaimReviewSerializer = _ld(
         ),
         "itemReviewed": _ITEM_LD(help_text=_("The claim that was checked.")),
         "reviewBody": serializers.CharField(required=False, help_text=_("The verdict in one sentence.")),
+        "workTranslation": _ld(
+            "SchemaOrgTranslationLink",
+            {
+                "@type": serializers.CharField(help_text=_("Always `ClaimReview`.")),
+                "url": serializers.URLField(help_text=_("The page of the review in that language.")),
+                "inLanguage": serializers.CharField(help_text=_("BCP 47 code of its language.")),
+            },
+        )(
+            many=True,
+            required=False,
+            help_text=_("On a review in its original language: its published translations."),
+        ),
+        "translationOfWork": _ld(
+            "SchemaOrgOriginalLink",
+            {
+                "@type": serializers.CharField(help_text=_("Always `ClaimReview`.")),
+                "url": serializers.URLField(help_text=_("The page of the original review.")),
+                "inLanguage": serializers.CharField(help_text=_("BCP 47 code of the original's language.")),
+            },
+        )(required=False, help_text=_("On a translated review: the original it translates.")),
     },
 )
 
@@ -403,7 +423,7 @@ def claim_summary(claim, urls, translations=()):
         "published_at": verdict.published_at,
         "verdict_updated_at": verdict.updated_at,
         "updated_at": claim.updated_at,
-        "url": absolute(claim.get_absolute_url()),
+        "url": i18n.shown_url(claim),
         "api_url": urls.api("claim-detail", claim.slug),
     }
 

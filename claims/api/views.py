@@ -23,7 +23,7 @@ from claims.api import serializers as s
 from claims.api.filters import ClaimFilter, SyncFilter, TombstoneFilter
 from claims.api.parsers import JSONParser
 from claims.api.schema import ErrorSerializer
-from claims.claimreview import claim_review, rating_bounds
+from claims.claimreview import claim_review, rating_bounds, with_translations
 from claims.models import Appearance, Claim, Claimant, Correction, Evidence, Rating, Topic, Verdict
 from sources.api.serializers import SourceSerializer
 from sources.api.views import SourceViewSetBase
@@ -227,8 +227,24 @@ class ClaimReviewViewSet(SyncOrdering, ListViewSet):
         self.bounds = rating_bounds()
         return super().list(request, *args, **kwargs)
 
+    def paginate_queryset(self, queryset):
+        # Each review in the language asked for where it is published in it, linked with its other
+        # languages (workTranslation / translationOfWork): one query for the page.
+        page = super().paginate_queryset(queryset)
+        self.translations = i18n.provider.languages_of(page if page is not None else [], answer_language(self.request))
+        return page
+
     def build_item(self, claim, urls):
-        return claim_review(claim, bounds=self.bounds)
+        original = getattr(claim, "original_language", claim.language)
+        data = claim_review(claim, bounds=self.bounds)
+        data["url"] = i18n.shown_url(claim)  # not the asked language's page when it is not in it
+        return with_translations(
+            data,
+            language=claim.language,
+            original=original,
+            languages=[original, *self.translations.get(claim.pk, ())],
+            url_of=lambda code: i18n.claim_url(claim, code),
+        )
 
 
 @extend_schema_view(

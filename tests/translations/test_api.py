@@ -104,3 +104,27 @@ def test_the_api_offers_no_way_to_publish(client, checked, translator, reviewer)
     assert response.status_code == 405
     translation.refresh_from_db()
     assert translation.status == "draft"
+
+
+def test_the_claimreview_feed_links_each_review_with_its_translations(client, translated, settings):
+    (original,) = client.get("/api/v1/claim-reviews/").json()["results"]
+    assert original["inLanguage"] == "en"
+    assert original["workTranslation"] == [
+        {"@type": "ClaimReview", "url": f"{settings.SITE_URL}/uk/claims/unemployment/", "inLanguage": "uk"}
+    ]
+    (ukrainian,) = client.get("/api/v1/claim-reviews/", {"language": "uk"}).json()["results"]
+    assert (ukrainian["inLanguage"], ukrainian["url"]) == ("uk", f"{settings.SITE_URL}/uk/claims/unemployment/")
+    assert ukrainian["claimReviewed"] == UK["title"]
+    assert ukrainian["translationOfWork"] == {
+        "@type": "ClaimReview",
+        "url": f"{settings.SITE_URL}/claims/unemployment/",
+        "inLanguage": "en",
+    }
+
+
+def test_a_check_answered_in_its_original_links_the_original_page(client, checked, settings):
+    body = client.get("/api/v1/claims/unemployment/", HTTP_ACCEPT_LANGUAGE="uk").json()
+    assert body["url"] == f"{settings.SITE_URL}/claims/unemployment/"
+    (review,) = client.get("/api/v1/claim-reviews/", {"language": "uk"}).json()["results"]
+    assert (review["url"], review["inLanguage"]) == (f"{settings.SITE_URL}/claims/unemployment/", "en")
+    assert "translationOfWork" not in review and "workTranslation" not in review

@@ -71,7 +71,7 @@ def _get(client, url, size):
         ("/api/v1/claims/?ordering=updated_at&updated_since=2024-01-01&kind=statement&made_after=2024-01-01", 3),
         # on PostgreSQL, one more: whether the search as typed finds anything (claims.search.survey)
         ("/api/v1/claims/?rating=mostly-false&language=en&q=bread", 5 if connection.vendor == "postgresql" else 4),
-        ("/api/v1/claim-reviews/", 3),
+        ("/api/v1/claim-reviews/", 4),
         ("/api/v1/claimants/", 1),
         ("/api/v1/topics/", 1),
         ("/api/v1/sources/", 1),
