@@ -74,6 +74,21 @@ def claim_review(claim, *, bounds):
     return data
 
 
+def with_translations(data, *, language, original, languages, url_of):
+    """Link a ClaimReview with its other languages (schema.org): the original's lists its
+    translations in `workTranslation`, a translation names the original in `translationOfWork`.
+    `languages` are the check's published languages, `url_of(code)` the page's address in each."""
+    if language == original:
+        others = [code for code in languages if code != original]
+        if others:
+            data["workTranslation"] = [
+                {"@type": "ClaimReview", "url": url_of(code), "inLanguage": code} for code in others
+            ]
+    else:
+        data["translationOfWork"] = {"@type": "ClaimReview", "url": url_of(original), "inLanguage": original}
+    return data
+
+
 def claim_reviewed(claim):
     """The claim in at most CLAIM_REVIEWED_MAX characters: the editors' short form, else the title
     shortened at a word with an ellipsis (the full statement is in itemReviewed's text)."""

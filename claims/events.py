@@ -10,6 +10,10 @@ slow or failing receiver never holds up or undoes the action.
     change_proposed(claim_id, change_id, by_id)           a change to a public fact-check waits
     change_approved(claim_id, change_id, by_id, kind)     it went public (kind: the correction's kind)
     verdict_retracted(claim_id, verdict_id, by_id)        a published verdict was withdrawn
+
+One event is sent at once, inside the caller's transaction, not after commit: `loadseeds` sends
+seeds_loaded(base, users) once the seed checks are in, so that higher apps load their own seed
+material with them (translations: the checks in Ukrainian), all of it or nothing.
 """
 
 import logging
@@ -26,6 +30,7 @@ verdict_published = Signal()
 change_proposed = Signal()
 change_approved = Signal()
 verdict_retracted = Signal()
+seeds_loaded = Signal()
 
 
 def send_after_commit(signal, **ids):

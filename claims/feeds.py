@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from claims import selectors
+from claims import i18n, selectors
 from sources.text import strip_controls
 
 FEED_LENGTH = 30
@@ -71,7 +71,11 @@ class LatestVerdictsRss(Feed):
         return reverse("claims:feed_verdicts_rss")
 
     def items(self):
-        return selectors.published_claims()[:FEED_LENGTH]
+        # Under /uk/ the checks published in Ukrainian are items in Ukrainian, each with its own link.
+        return i18n.provider.localize(selectors.published_claims()[:FEED_LENGTH], i18n.current_language())
+
+    def item_link(self, claim):
+        return i18n.claim_path(claim, i18n.site_language(claim.language) or settings.LANGUAGE_CODE)
 
     def item_title(self, claim):
         return f"{claim.verdict.rating.label}: {claim.title}"
@@ -81,10 +85,12 @@ class LatestVerdictsRss(Feed):
         return f"{who}: “{claim.text}” — {claim.verdict.conclusion}"
 
     def item_pubdate(self, claim):
-        return claim.verdict.published_at
+        translated = getattr(claim, "translated", None)
+        return translated.published_at if translated else claim.verdict.published_at
 
     def item_updateddate(self, claim):
-        return claim.verdict.updated_at
+        translated = getattr(claim, "translated", None)
+        return max(translated.updated_at, claim.verdict.updated_at) if translated else claim.verdict.updated_at
 
     def item_author_name(self):
         return settings.SITE_NAME
@@ -93,7 +99,7 @@ class LatestVerdictsRss(Feed):
         return [claim.verdict.rating.label]
 
     def item_guid(self, claim):
-        return f"{settings.SITE_URL}{claim.get_absolute_url()}"
+        return f"{settings.SITE_URL}{self.item_link(claim)}"
 
 
 class LatestVerdictsAtom(LatestVerdictsRss):

@@ -1,11 +1,13 @@
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.urls import reverse
 
+from claims import i18n
 from claims.models import Claim, Claimant, Topic
 
 
@@ -56,8 +58,8 @@ class IdRangePaginator:
     is; an OFFSET would walk every earlier row (page 200 of a million claims skipped 995,000).
     A page may hold fewer than `limit` URLs (ids of drafts, retractions) or none."""
 
-    def __init__(self, items, limit, codes=()):
-        self.items, self.limit, self.codes = items, limit, codes
+    def __init__(self, items, limit, expand=list):
+        self.items, self.limit, self.expand = items, limit, expand
 
     @property
     def num_pages(self):
@@ -72,9 +74,9 @@ class IdRangePaginator:
         if number < 1 or number > self.num_pages:
             raise EmptyPage(number)
         first = (number - 1) * self.limit + 1
-        rows = list(self.items.filter(pk__range=(first, first + self.limit - 1)).order_by("pk"))
-        # An i18n sitemap lists (item, language) pairs: each claim once per language.
-        return IdRangePage([(row, code) for row in rows for code in self.codes] if self.codes else rows)
+        rows = self.items.filter(pk__range=(first, first + self.limit - 1)).order_by("pk")
+        # An i18n sitemap lists (item, language) pairs: `expand` makes them.
+        return IdRangePage(self.expand(rows))
 
 
 class ClaimSitemap(LanguagesSitemap):
@@ -84,14 +86,24 @@ class ClaimSitemap(LanguagesSitemap):
     limit = 5000
 
     def items(self):
-        return Claim.objects.published().only("slug", "updated_at")
+        return Claim.objects.published().only("slug", "updated_at", "language")
 
     @property
     def paginator(self):
-        return IdRangePaginator(self.items(), self.limit, self._languages() if self.i18n else ())
+        # Each claim in the languages it is published in (its own and its published translations'),
+        # each listing the others as alternates: one query for every claim's translations.
+        self.translated = i18n.provider.published_languages()
+        return IdRangePaginator(self.items(), self.limit, expand=self._pairs)
+
+    def _pairs(self, claims):
+        return [(claim, code) for claim in claims for code in self.get_languages_for_item(claim)]
 
     def lastmod(self, claim):
         return claim.updated_at
+
+    def get_languages_for_item(self, claim):
+        codes = [claim.language, *self.translated.get(claim.pk, [])]
+        return [code for code in dict(settings.LANGUAGES) if code in codes]
 
     def get_latest_lastmod(self):
         # Django's default walks every item; one aggregate instead.

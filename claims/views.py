@@ -25,11 +25,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from claims import colours, selectors, sharecard
-from claims.claimreview import claim_review, to_script_json
+from claims import colours, i18n, selectors, sharecard
+from claims.claimreview import claim_review, to_script_json, with_translations
 from claims.forms import ClaimFilterForm
 from claims.models import Claim, Rating, Verdict
-from claims.search import matching, search, snippet, window_if_full, with_snippets
+from claims.search import snippet, window_if_full, with_snippets
 from claims.services import RATING_STYLES_CACHE_KEY
 from factcheck.cache import depends_on
 
@@ -177,7 +177,7 @@ def home(request):
         request,
         "claims/home.html",
         {
-            "latest": selectors.latest_claims(6),
+            "latest": i18n.provider.localize(selectors.latest_claims(6), i18n.current_language()),
             "veracity": selectors.distribution(all_ratings, counts, Rating.Scale.VERACITY),
             "pledges": selectors.distribution(all_ratings, counts, Rating.Scale.PLEDGE),
             "topics": selectors.featured_topics(aggregates),
@@ -323,7 +323,9 @@ def claim_list(request):
     query = values.get("q", "")
     if query:
         # Ranked, the newest RANK_WINDOW matches are ranked; in date order, every match is listed.
-        found = search(claims, query) if sort == form.SORT_RELEVANCE else matching(claims, query)
+        # Both find a check by its published translations too (claims.i18n).
+        provider = i18n.provider
+        found = provider.search(claims, query) if sort == form.SORT_RELEVANCE else provider.matching(claims, query)
         claims = with_snippets(found, query)
     # One claimant's claims are few: fetched by claimant and sorted, not found by walking the
     # newest-first index (see selectors.published_claims_sorted).
@@ -353,9 +355,12 @@ def claim_list(request):
         if by_date and page.capped and rows:
             page.next_url = keyset_url(request, "before" if sort == form.SORT_NEWEST else "after", rows[-1])
         page_error = position_error or page_error
+    rows = page.object_list = i18n.provider.localize(rows, i18n.current_language())
     if query:
         for claim in rows:
-            claim.snippet = snippet(claim.text, query, getattr(claim, "headline", None))
+            # A translated row shows its own words: PostgreSQL's headline marks the original's.
+            headline = None if hasattr(claim, "translated") else getattr(claim, "headline", None)
+            claim.snippet = snippet(claim.text, query, headline)
     errors = [e for field in form.errors.values() for e in field]
     if page_error:
         errors.append(page_error)
@@ -413,11 +418,27 @@ def claim_detail(request, slug):
             return not_modified
     claim = selectors.claim_for_page(slug)
     parts, aggregates = selectors.claim_page_parts(claim), selectors.Aggregates(version)
+    original = claim.language
+    language = i18n.current_language()
+    found = i18n.provider.page(claim, language)
+    i18n.show(claim, found.translated)
+    i18n.show_evidence(parts.evidence, found.translated)
     context = claim_page_context(parts, aggregates)
     depends_on(request, *selectors.claim_page_tags(parts, context["related"]))
-    if not context["retracted"]:
-        # A retracted verdict is no longer a review anyone should index.
-        context["jsonld"] = to_script_json(claim_review(claim, bounds=aggregates.rating_bounds()))
+    context["related"] = i18n.provider.localize(context["related"], language)
+    context.update(language_context(claim, original, language, found))
+    if not context["retracted"] and not context["untranslated"]:
+        # A retracted verdict is no longer a review anyone should index; a page in a language the
+        # check is not published in points to the original (canonical) and is no review of its own.
+        data = claim_review(claim, bounds=aggregates.rating_bounds())
+        with_translations(
+            data,
+            language=claim.language,
+            original=original,
+            languages=found.languages,
+            url_of=lambda code: i18n.claim_url(claim, code),
+        )
+        context["jsonld"] = to_script_json(data)
     response = render(request, "claims/claim_detail.html", context)
     if staff:
         patch_cache_control(response, private=True, no_store=True)
@@ -426,6 +447,23 @@ def claim_detail(request, slug):
         response["Last-Modified"] = http_date(last_modified.timestamp())
         patch_cache_control(response, public=True, max_age=60, s_maxage=300)
     return response
+
+
+def language_context(claim, original, language, found):
+    """The claim page's languages: hreflang links and the switcher for only the languages the check
+    is published in (`page_languages`, base.html), the translation shown, and whether the reader
+    asked for a language the check is not (yet) published in: then the original is shown, with a
+    notice and a canonical link to the original's page."""
+    served = [code for code in found.languages if i18n.site_language(code)]
+    untranslated = language not in found.languages
+    home = i18n.site_language(original) or settings.LANGUAGE_CODE
+    return {
+        "page_languages": [(code, i18n.claim_url(claim, code)) for code in served],
+        "translated": found.translated,
+        "untranslated": untranslated,
+        "original_url": i18n.claim_url(claim, home) if untranslated else "",
+        "original_path": i18n.claim_path(claim, home) if untranslated else "",
+    }
 
 
 SHARE_IMAGE_SECONDS = 24 * 3600
@@ -498,7 +536,7 @@ def claimant_detail(request, slug):
             "tracker": selectors.distribution(all_ratings, counts, Rating.Scale.PLEDGE),
             "pledges": selectors.claimant_pledges(claimant),
             "page": page,
-            "claims": list(page.object_list),
+            "claims": i18n.provider.localize(page.object_list, i18n.current_language()),
             "errors": [e for e in (page_error, out_of_range) if e],
         },
     )
@@ -523,7 +561,7 @@ def topic_detail(request, slug):
             "veracity": selectors.distribution(all_ratings, counts, Rating.Scale.VERACITY),
             "pledges": selectors.distribution(all_ratings, counts, Rating.Scale.PLEDGE),
             "page": page,
-            "claims": list(page.object_list),
+            "claims": i18n.provider.localize(page.object_list, i18n.current_language()),
             "errors": [e for e in (page_error, out_of_range) if e],
         },
     )

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "intake",
     "corsheaders",
     "partners",
+    # Fact-checks in other languages (above claims: it registers itself with claims.i18n).
+    "translations",
 ]
 
 MIDDLEWARE = [

@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
-from claims import search
+from claims import i18n, search
 from claims.models import Claim, Claimant, Rating, Topic
 
 # "+00:00" arrives as " 00:00" when a caller forgets to encode the "+" of an offset.
@@ -146,7 +146,14 @@ class ClaimFilter(SyncFilter):
     kind = django_filters.ChoiceFilter(
         choices=Claim.Kind.choices, help_text=gettext_lazy("Only statements or only pledges.")
     )
-    language = django_filters.CharFilter(help_text=gettext_lazy("Only claims in this language (BCP 47 code, e.g. en)."))
+    language = django_filters.CharFilter(
+        method="in_language",
+        help_text=gettext_lazy(
+            "Only claims published in this language (BCP 47 code, e.g. uk): written in it, or with a published "
+            "translation into it; each claim is then answered in it (Accept-Language asks for a language without "
+            "filtering: a claim not published in it is answered in its original language)."
+        ),
+    )
     made_after = DateFilter(
         field_name="made_on", lookup_expr="gte", help_text=gettext_lazy("Only claims made on or after this date.")
     )
@@ -176,7 +183,10 @@ class ClaimFilter(SyncFilter):
     def full_text(self, queryset, name, value):
         # The list keeps the requested ordering (cursor pagination needs a column to page on) and
         # pages through every match, so the search's filter is used, not its ranked window.
-        return search.matching(queryset, value)
+        return i18n.provider.matching(queryset, value)
+
+    def in_language(self, queryset, name, value):
+        return i18n.provider.available_in(queryset, value)
 
 
 class TombstoneFilter(django_filters.FilterSet):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from claims import i18n
 from claims.api.filters import EMPTY_MESSAGE
 from claims.claimreview import absolute
 from claims.models import Claim, Claimant, Correction, Rating
@@ -64,12 +65,28 @@ class TopicSerializer(TopicSummarySerializer):
     claim_count = serializers.IntegerField(help_text=_("Number of claims in the topic with a published verdict."))
 
 
+class TranslationLinkSerializer(serializers.Serializer):
+    language = serializers.CharField(help_text=_("BCP 47 code of the translation's language."))
+    url = serializers.URLField(help_text=_("The translation's public page on our site."))
+    api_url = serializers.URLField(help_text=_("This claim in the API, answered in that language."))
+
+
 class ClaimSummarySerializer(serializers.Serializer):
     slug = serializers.SlugField(help_text=_("Stable identifier of the claim; use it with /api/v1/claims/{slug}/."))
     title = serializers.CharField(help_text=_("A short headline for the claim."))
     text = serializers.CharField(help_text=_("The claim as it was made, quoted or closely paraphrased."))
     kind = serializers.ChoiceField(choices=Claim.Kind.choices, help_text=_("A factual statement or a pledge."))
-    language = serializers.CharField(help_text=_("BCP 47 code of the claim's language."))
+    language = serializers.CharField(
+        help_text=_(
+            "BCP 47 code of the language of this answer's words (title, text, conclusion, analysis, evidence "
+            "notes): the one asked for with ?language= or Accept-Language when the check is published in it, "
+            "else the original's. The Content-Language header says the same."
+        )
+    )
+    original_language = serializers.CharField(help_text=_("BCP 47 code of the language the check was written in."))
+    translations = TranslationLinkSerializer(
+        many=True, help_text=_("The check's published translations (the original is not listed).")
+    )
     made_on = serializers.DateField(allow_null=True, help_text=_("When the claim was made, if known."))
     made_at = serializers.CharField(
         help_text=_("Where the claim was made, e.g. “address at the Foreign Ministry”; may be empty.")
@@ -296,6 +313,26 @@ ClaimReviewSerializer = _ld(
         ),
         "itemReviewed": _ITEM_LD(help_text=_("The claim that was checked.")),
         "reviewBody": serializers.CharField(required=False, help_text=_("The verdict in one sentence.")),
+        "workTranslation": _ld(
+            "SchemaOrgTranslationLink",
+            {
+                "@type": serializers.CharField(help_text=_("Always `ClaimReview`.")),
+                "url": serializers.URLField(help_text=_("The page of the review in that language.")),
+                "inLanguage": serializers.CharField(help_text=_("BCP 47 code of its language.")),
+            },
+        )(
+            many=True,
+            required=False,
+            help_text=_("On a review in its original language: its published translations."),
+        ),
+        "translationOfWork": _ld(
+            "SchemaOrgOriginalLink",
+            {
+                "@type": serializers.CharField(help_text=_("Always `ClaimReview`.")),
+                "url": serializers.URLField(help_text=_("The page of the original review.")),
+                "inLanguage": serializers.CharField(help_text=_("BCP 47 code of the original's language.")),
+            },
+        )(required=False, help_text=_("On a translated review: the original it translates.")),
     },
 )
 
@@ -357,8 +394,10 @@ def topic_data(topic):
     }
 
 
-def claim_summary(claim, urls):
-    """Expects claimant and verdict__rating selected and topics prefetched."""
+def claim_summary(claim, urls, translations=()):
+    """Expects claimant and verdict__rating selected and topics prefetched. `translations`: the
+    languages of the claim's published translations (claims.i18n.provider.languages_of); a claim
+    shown in one of them carries it as `language` (claims.i18n.show)."""
     verdict = claim.verdict
     return {
         "slug": claim.slug,
@@ -366,6 +405,15 @@ def claim_summary(claim, urls):
         "text": claim.text,
         "kind": claim.kind,
         "language": claim.language,
+        "original_language": getattr(claim, "original_language", claim.language),
+        "translations": [
+            {
+                "language": code,
+                "url": i18n.claim_url(claim, code),
+                "api_url": f"{urls.api('claim-detail', claim.slug)}?language={code}",
+            }
+            for code in translations
+        ],
         "made_on": claim.made_on,
         "made_at": claim.made_at,
         "claimant": claimant_summary(claim.claimant),
@@ -375,17 +423,18 @@ def claim_summary(claim, urls):
         "published_at": verdict.published_at,
         "verdict_updated_at": verdict.updated_at,
         "updated_at": claim.updated_at,
-        "url": absolute(claim.get_absolute_url()),
+        "url": i18n.shown_url(claim),
         "api_url": urls.api("claim-detail", claim.slug),
     }
 
 
-def claim_detail(claim, urls):
+def claim_detail(claim, urls, translations=()):
     """Expects, besides claim_summary's needs, appearances__source__publisher,
     verdict__evidence__source__publisher and verdict__corrections (with old and new rating)."""
     verdict = claim.verdict
+    i18n.show_evidence(verdict.evidence.all(), getattr(claim, "translated", None))
     return {
-        **claim_summary(claim, urls),
+        **claim_summary(claim, urls, translations),
         "analysis": verdict.analysis,
         "appearances": [
             {"source": source_data(a.source), "quote": a.quote, "seen_on": a.seen_on, "is_first": a.is_first}

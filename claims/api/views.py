@@ -8,7 +8,7 @@ import hashlib
 import orjson
 from django.db.models import F, Func, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
-from django.utils.cache import parse_etags
+from django.utils.cache import parse_etags, patch_vary_headers
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -18,12 +18,12 @@ from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims import matching, selectors
+from claims import i18n, matching, selectors
 from claims.api import serializers as s
 from claims.api.filters import ClaimFilter, SyncFilter, TombstoneFilter
 from claims.api.parsers import JSONParser
 from claims.api.schema import ErrorSerializer
-from claims.claimreview import claim_review, rating_bounds
+from claims.claimreview import claim_review, rating_bounds, with_translations
 from claims.models import Appearance, Claim, Claimant, Correction, Evidence, Rating, Topic, Verdict
 from factcheck.cache import depends_on
 from sources.api.serializers import SourceSerializer
@@ -147,6 +147,9 @@ class SyncOrdering:
     ),
 )
 class ClaimViewSet(SyncOrdering, ReadOnlyViewSet):
+    """Answers in the language asked for (?language=, else Accept-Language) where the check is
+    published in it, else in the original's; the answer says which (`language`, Content-Language)."""
+
     noun = _("claim")
     filterset_class = ClaimFilter
     serializer_class = s.ClaimSummarySerializer
@@ -157,16 +160,48 @@ class ClaimViewSet(SyncOrdering, ReadOnlyViewSet):
     def get_detail_queryset(self):
         return published_claim_details()
 
-    def list(self, request, *args, **kwargs):
-        depends_on(request, "claims")
-        return super().list(request, *args, **kwargs)
-
     def build_item(self, claim, urls):
-        return s.claim_summary(claim, urls)
+        return s.claim_summary(claim, urls, self.translations.get(claim.pk, ()))
 
     def build_detail(self, claim, urls):
         depends_on(self.request, *selectors.claim_page_tags(selectors.claim_page_parts(claim)))
-        return s.claim_detail(claim, urls)
+        return s.claim_detail(claim, urls, self.translations.get(claim.pk, ()))
+
+    def paginate_queryset(self, queryset):
+        # The page's claims in the asked language, with their translations: one query for the page.
+        page = super().paginate_queryset(queryset)
+        self.translations = i18n.provider.languages_of(page if page is not None else [], answer_language(self.request))
+        return page
+
+    def retrieve(self, request, *args, **kwargs):
+        claim = self.get_detail_queryset().filter(slug=kwargs["slug"]).first()
+        if claim is None:
+            raise NotFound(self.not_found_message % {"what": self.noun})
+        self.translations = i18n.provider.languages_of([claim], answer_language(request))
+        response = conditional_response(request, self.build_detail(claim, s.URLs(request)))
+        return with_language(response, [claim.language])
+
+    def list(self, request, *args, **kwargs):
+        depends_on(request, "claims")
+        response = super().list(request, *args, **kwargs)
+        languages = [item["language"] for item in response.data.get("results", [])] if response.data else []
+        return with_language(response, languages or [answer_language(request)])
+
+
+def answer_language(request):
+    """The language an answer is asked in: ?language= when the site has pages in it, else the
+    request's (LocaleMiddleware reads Accept-Language and the language cookie)."""
+    asked = request.query_params.get("language", "")
+    return i18n.site_language(asked) or asked or i18n.current_language()
+
+
+def with_language(response, languages):
+    """Content-Language: the languages of the answer's words, the most frequent first."""
+    if response.status_code == status.HTTP_200_OK:
+        ordered = sorted(set(languages), key=lambda code: (-languages.count(code), code))
+        response["Content-Language"] = ", ".join(ordered)
+    patch_vary_headers(response, ("Accept-Language",))
+    return response
 
 
 @extend_schema_view(
@@ -196,8 +231,24 @@ class ClaimReviewViewSet(SyncOrdering, ListViewSet):
         self.bounds = rating_bounds()
         return super().list(request, *args, **kwargs)
 
+    def paginate_queryset(self, queryset):
+        # Each review in the language asked for where it is published in it, linked with its other
+        # languages (workTranslation / translationOfWork): one query for the page.
+        page = super().paginate_queryset(queryset)
+        self.translations = i18n.provider.languages_of(page if page is not None else [], answer_language(self.request))
+        return page
+
     def build_item(self, claim, urls):
-        return claim_review(claim, bounds=self.bounds)
+        original = getattr(claim, "original_language", claim.language)
+        data = claim_review(claim, bounds=self.bounds)
+        data["url"] = i18n.shown_url(claim)  # not the asked language's page when it is not in it
+        return with_translations(
+            data,
+            language=claim.language,
+            original=original,
+            languages=[original, *self.translations.get(claim.pk, ())],
+            url_of=lambda code: i18n.claim_url(claim, code),
+        )
 
 
 @extend_schema_view(
@@ -407,11 +458,17 @@ class MatchView(APIView):
         except matching.MatchTimeout:
             detail = _("Matching this text took too long. Try a shorter text with more distinctive words.")
             return Response({"detail": detail}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        # A text in another language finds a check by its published translation too, once.
+        claims = i18n.provider.match(params.validated_data["text"], params.validated_data["limit"], claims)
         prefetch = Prefetch("topics", queryset=Topic.objects.only("slug", "name"))
         prefetch_related_objects(claims, prefetch)
+        translations = i18n.provider.languages_of(claims, answer_language(request))
         urls = s.URLs(request)
-        results = [{"score": round(claim.score, 4), "claim": s.claim_summary(claim, urls)} for claim in claims]
-        return Response({"results": results})
+        results = [
+            {"score": round(claim.score, 4), "claim": s.claim_summary(claim, urls, translations.get(claim.pk, ()))}
+            for claim in claims
+        ]
+        return with_language(Response({"results": results}), [c.language for c in claims] or [answer_language(request)])
 
 
 class NotFoundView(APIView):

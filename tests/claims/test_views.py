@@ -415,20 +415,20 @@ def test_claim_page_head_has_title_canonical_open_graph_and_twitter(client, full
 
 
 def test_claim_page_query_count_is_constant(client, full_claim, django_assert_num_queries):
-    # stamp (with the content version), claim, topics, appearances, evidence, corrections; the
-    # related claims once per change to the claimant's and topics' lists, the rating bounds once
-    # per change to the ratings
-    with django_assert_num_queries(8):
+    # stamp (with the content version), claim, topics, appearances, evidence, corrections, the
+    # languages it is published in (translations), rating bounds; the related claims once per
+    # content version
+    with django_assert_num_queries(9):
         client.get("/claims/talks/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         client.get("/claims/talks/")
     for i in range(20):
         AppearanceFactory(claim=full_claim, is_first=False)
         make_verdict(slug=f"rel-{i}", claimant=full_claim.claimant)
     EvidenceFactory.create_batch(5, verdict=full_claim.verdict)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get("/claims/talks/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         client.get("/claims/talks/")
     assert "We have recorded it in 22 places" in text_of(response)
 

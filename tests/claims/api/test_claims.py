@@ -15,6 +15,8 @@ LIST_KEYS = [
     "text",
     "kind",
     "language",
+    "original_language",
+    "translations",
     "made_on",
     "made_at",
     "claimant",
@@ -54,6 +56,8 @@ def test_claim_list_shows_summary_of_published_claim(client, published):
             "text": "Wages doubled in a year.",
             "kind": "statement",
             "language": "en",
+            "original_language": "en",
+            "translations": [],
             "made_on": "2024-06-14",
             "made_at": "a rally",
             "claimant": {

@@ -66,11 +66,12 @@ def _get(client, url, size):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/api/v1/claims/", 2),
-        ("/api/v1/claims/?ordering=updated_at&updated_since=2024-01-01&kind=statement&made_after=2024-01-01", 2),
+        # The claims' lists: one more for the page's published translations (their languages).
+        ("/api/v1/claims/", 3),
+        ("/api/v1/claims/?ordering=updated_at&updated_since=2024-01-01&kind=statement&made_after=2024-01-01", 3),
         # on PostgreSQL, one more: whether the search as typed finds anything (claims.search.survey)
-        ("/api/v1/claims/?rating=mostly-false&language=en&q=bread", 4 if connection.vendor == "postgresql" else 3),
-        ("/api/v1/claim-reviews/", 3),
+        ("/api/v1/claims/?rating=mostly-false&language=en&q=bread", 5 if connection.vendor == "postgresql" else 4),
+        ("/api/v1/claim-reviews/", 4),
         ("/api/v1/claimants/", 1),
         ("/api/v1/topics/", 1),
         ("/api/v1/sources/", 1),
@@ -89,7 +90,7 @@ def test_list_query_count_is_the_same_for_1_and_50_items(
 def test_claimant_and_topic_filters_query_count(client, catalogue, django_assert_num_queries, size):
     claim = catalogue["verdicts"][0].claim
     url = f"/api/v1/claims/?claimant={claim.claimant.slug}&topic={claim.topics.get().slug}"
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         body = _get(client, url, size)
     assert [item["slug"] for item in body["results"]] == ["claim-00"]
 
@@ -108,8 +109,9 @@ def test_tombstones_query_count(client, catalogue, django_assert_num_queries, si
 @pytest.mark.parametrize("limit", [1, 20])
 def test_match_query_count(client, catalogue, django_assert_num_queries, limit):
     # PostgreSQL: savepoint, concept statistics (and the statement timeout), match, release; then
-    # the topics. SQLite: the match and the topics.
-    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 2):
+    # the topics. SQLite: the match and the topics. Both: the translations that match too, and the
+    # languages the matched checks are published in.
+    with django_assert_num_queries(7 if connection.vendor == "postgresql" else 4):
         response = client.get("/api/v1/match/", {"text": "bread prices doubled", "limit": limit})
     assert len(response.json()["results"]) == limit
 
@@ -129,7 +131,7 @@ def test_claim_detail_query_count_whatever_the_nested_rows(client, catalogue, dj
     for i in range(nested - 1):
         AppearanceFactory(claim=verdict.claim, is_first=False)
         correct(verdict=verdict, note=f"Note {i}.", by=catalogue["reviewer"], kind="clarification")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         body = _get(client, "/api/v1/claims/claim-00/", None)
     assert (len(body["appearances"]), len(body["corrections"])) == (nested + 1, nested)
 

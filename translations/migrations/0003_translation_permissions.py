@@ -1,0 +1,31 @@
+"""Editors and reviewers translate checks (what each may do with a translation is decided by
+translations.services: reviewers publish, never their own)."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+CODENAMES = ["view_claimtranslation", "add_claimtranslation", "change_claimtranslation", "view_publishedtranslation"]
+
+
+def forwards(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group in Group.objects.filter(name__in=["Editors", "Reviewers"]):
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="translations", codename__in=CODENAMES)
+        )
+
+
+def backwards(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    for group in apps.get_model("auth", "Group").objects.filter(name__in=["Editors", "Reviewers"]):
+        group.permissions.remove(*Permission.objects.filter(content_type__app_label="translations"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("translations", "0002_postgres_search"), ("claims", "0008_pending_change_permissions")]
+    operations = [migrations.RunPython(forwards, backwards)]
