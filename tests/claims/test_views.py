@@ -420,7 +420,7 @@ def test_claim_page_query_count_is_constant(client, full_claim, django_assert_nu
     # content version
     with django_assert_num_queries(9):
         client.get("/claims/talks/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get("/claims/talks/")
     for i in range(20):
         AppearanceFactory(claim=full_claim, is_first=False)
@@ -428,7 +428,7 @@ def test_claim_page_query_count_is_constant(client, full_claim, django_assert_nu
     EvidenceFactory.create_batch(5, verdict=full_claim.verdict)
     with django_assert_num_queries(9):
         response = client.get("/claims/talks/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get("/claims/talks/")
     assert "We have recorded it in 22 places" in text_of(response)
 
