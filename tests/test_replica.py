@@ -106,14 +106,19 @@ class Standby:
         if os.geteuid() == 0:
             shutil.chown(self.directory, "postgres", "postgres")
         self.directory.chmod(0o700)
-        copied = _as_server_owner(
-            [
-                str(self.bindir / "pg_basebackup"),
-                *("-h", self.cluster.host, "-p", str(self.cluster.port), "-U", self.cluster.user),
-                *("-D", str(self.directory), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"),
-            ],
-            timeout=600,
-        )
+        # A busy shared server may drop the copy's connection (another process's maintenance):
+        # try again, up to three times in all (pg_basebackup empties the directory when it fails).
+        for _attempt in range(3):
+            copied = _as_server_owner(
+                [
+                    str(self.bindir / "pg_basebackup"),
+                    *("-h", self.cluster.host, "-p", str(self.cluster.port), "-U", self.cluster.user),
+                    *("-D", str(self.directory), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"),
+                ],
+                timeout=600,
+            )
+            if copied.returncode == 0 or "pg_hba.conf" in copied.stderr:
+                break
         if copied.returncode:
             if "pg_hba.conf" in copied.stderr:
                 _unavailable(f"the server refuses replication connections from 127.0.0.1: {copied.stderr.strip()}")
