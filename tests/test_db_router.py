@@ -180,18 +180,19 @@ def _reload_connections():
     connections.__dict__.pop("settings", None)
 
 
-# Transactional: a TestCase would open its transaction on the (dead) replica too.
-@pytest.mark.django_db(databases=["default", "replica_9"], transaction=True, serialized_rollback=True)
-class TestWhenTheReplicaIsDown:
+@pytest.fixture(scope="class")
+def dead_replica():
     """replica_9 at a port nobody listens on. Class-scoped, so that it is configured before the
     test's database access is set up (which allows the replica's connection to be tried)."""
+    config = {**POSTGRES, "NAME": "factcheck", "USER": "postgres", "HOST": "127.0.0.1", "PORT": _closed_port()}
+    with _replica("replica_9", config) as alias:
+        yield alias
 
-    @pytest.fixture(scope="class", autouse=True)
-    def dead_replica(self):
-        config = {**POSTGRES, "NAME": "factcheck", "USER": "postgres", "HOST": "127.0.0.1", "PORT": _closed_port()}
-        with _replica("replica_9", config) as alias:
-            yield alias
 
+# Transactional: a TestCase would open its transaction on the (dead) replica too.
+@pytest.mark.django_db(databases=["default", "replica_9"], transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("dead_replica")
+class TestWhenTheReplicaIsDown:
     @pytest.fixture(autouse=True)
     def _fresh_breaker(self):
         db_router._health.pop("replica_9", None)
