@@ -173,7 +173,10 @@ class ClaimFilter(SyncFilter):
     q = django_filters.CharFilter(
         method="full_text",
         max_length=search.MAX_QUERY_LENGTH,
-        help_text=gettext_lazy("Full-text search in the title, the statement, the claimant's name and the conclusion."),
+        help_text=gettext_lazy(
+            "Full-text search in the title, the topics, the statement, the claimant's name, the conclusion and the "
+            "analysis. Lists every match, in the list's order."
+        ),
     )
 
     class Meta:
