@@ -71,7 +71,7 @@ class LatestVerdictsRss(Feed):
         return reverse("claims:feed_verdicts_rss")
 
     def items(self):
-        # Under /uk/ the checks published in Ukrainian are items in Ukrainian, each with its own link.
+        # Under a language's prefix the checks published in that language are items in it, each with its own link.
         return i18n.provider.localize(selectors.published_claims()[:FEED_LENGTH], i18n.current_language())
 
     def item_link(self, claim):

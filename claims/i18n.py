@@ -12,8 +12,8 @@ A provider answers four questions, each with a fixed number of queries:
     available_in(queryset, lang) -> the claims published in `lang` (written in it or translated)
     languages_of(claims, lang)   -> localize() for the API, returning {claim id: [translations'
                                     languages]} (one query)
-    published_languages()        -> {claim id: [languages of its published translations]} for every
-                                    published claim (one query: the sitemap)
+    published_languages(ids)     -> {claim id: [languages of its published translations]} of these
+                                    claims (one query: the sitemap)
     search(queryset, text)       -> claims.search.search() widened to the translations' text
     matching(queryset, text)     -> claims.search.matching() (unranked) widened the same way
     match(text, limit, found)    -> /api/v1/match/'s results widened to the translations' text
@@ -63,7 +63,7 @@ class NoTranslations:
     def languages_of(self, claims, language):
         return {}
 
-    def published_languages(self):
+    def published_languages(self, claim_ids):
         return {}
 
     def search(self, queryset, text):
@@ -93,7 +93,7 @@ def current_language():
 
 
 def claim_path(claim, language):
-    """The path of `claim`'s page in `language` (/uk/claims/<slug>/ for Ukrainian)."""
+    """The path of `claim`'s page in `language` (/<language>/claims/<slug>/, no prefix for the default language)."""
     with translation.override(language):
         return reverse("claims:claim_detail", kwargs={"slug": claim.slug})
 

@@ -1,7 +1,6 @@
 import math
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Exists, Max, OuterRef, QuerySet
@@ -58,8 +57,8 @@ class IdRangePaginator:
     is; an OFFSET would walk every earlier row (page 200 of a million claims skipped 995,000).
     A page may hold fewer than `limit` URLs (ids of drafts, retractions) or none."""
 
-    def __init__(self, items, limit, expand=list):
-        self.items, self.limit, self.expand = items, limit, expand
+    def __init__(self, items, limit, codes=()):
+        self.items, self.limit, self.codes = items, limit, codes
 
     @property
     def num_pages(self):
@@ -74,9 +73,29 @@ class IdRangePaginator:
         if number < 1 or number > self.num_pages:
             raise EmptyPage(number)
         first = (number - 1) * self.limit + 1
-        rows = self.items.filter(pk__range=(first, first + self.limit - 1)).order_by("pk")
-        # An i18n sitemap lists (item, language) pairs: `expand` makes them.
-        return IdRangePage(self.expand(rows))
+        rows = list(self.items.filter(pk__range=(first, first + self.limit - 1)).order_by("pk"))
+        # An i18n sitemap lists (item, language) pairs: each claim once per language.
+        return IdRangePage([(row, code) for row in rows for code in self.codes] if self.codes else rows)
+
+
+class PublishedLanguagesPaginator(IdRangePaginator):
+    """Each claim of a page once per language it is published in (claims.i18n): one query more per
+    page, for the page's published translations, which the sitemap's alternates read too."""
+
+    def __init__(self, sitemap, items, limit, codes=()):
+        super().__init__(items, limit, codes)
+        self.sitemap = sitemap
+
+    def page(self, number):
+        page = super().page(number)
+        if not self.codes:
+            return page
+        rows = {row.pk for row, _code in page.object_list}
+        self.sitemap.translated = i18n.provider.published_languages(rows)
+        page.object_list = [
+            (row, code) for row, code in page.object_list if code in self.sitemap.get_languages_for_item(row)
+        ]
+        return page
 
 
 class ClaimSitemap(LanguagesSitemap):
@@ -90,20 +109,15 @@ class ClaimSitemap(LanguagesSitemap):
 
     @property
     def paginator(self):
-        # Each claim in the languages it is published in (its own and its published translations'),
-        # each listing the others as alternates: one query for every claim's translations.
-        self.translated = i18n.provider.published_languages()
-        return IdRangePaginator(self.items(), self.limit, expand=self._pairs)
+        return PublishedLanguagesPaginator(self, self.items(), self.limit, self._languages() if self.i18n else ())
 
-    def _pairs(self, claims):
-        return [(claim, code) for claim in claims for code in self.get_languages_for_item(claim)]
+    def get_languages_for_item(self, claim):
+        # Only the languages the claim is published in: its own and its published translations'.
+        codes = [claim.language, *self.translated.get(claim.pk, [])]
+        return [code for code in self._languages() if code in codes]
 
     def lastmod(self, claim):
         return claim.updated_at
-
-    def get_languages_for_item(self, claim):
-        codes = [claim.language, *self.translated.get(claim.pk, [])]
-        return [code for code in dict(settings.LANGUAGES) if code in codes]
 
     def get_latest_lastmod(self):
         # Django's default walks every item; one aggregate instead.

@@ -351,7 +351,7 @@ def claim_list(request):
         page, page_error = paginate(
             claims, values.get("page"), count=count, deepest=DEEPEST_FILTERED_PAGE, keyset=by_date
         )
-        rows = page.object_list = page_rows(page, claims, whole_list=not filters, sort=sort)
+        rows = page_rows(page, claims, whole_list=not filters, sort=sort)
         if by_date and page.capped and rows:
             page.next_url = keyset_url(request, "before" if sort == form.SORT_NEWEST else "after", rows[-1])
         page_error = position_error or page_error

@@ -13,8 +13,6 @@ carry `Vary: Accept-Language`.
 Nothing here names a language: adding one is a `.po` file and an entry in settings.LANGUAGES.
 """
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.middleware import locale
 from django.urls import Resolver404, resolve, translate_url
@@ -98,11 +96,6 @@ def page_languages(request, codes=None):
         return []  # one address for every language (an admin preview of a claim page, say)
     codes = codes if codes is not None else [code for code, _name in settings.LANGUAGES]
     return [(code, settings.SITE_URL + url_in(request.path, code)) for code in codes]
-
-
-def url_path(url):
-    """The path of an absolute URL: the language switcher links within the host the reader is on."""
-    return urlsplit(url).path
 
 
 def context(request):

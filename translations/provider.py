@@ -5,7 +5,6 @@ caller already selected as public."""
 from django.db.models import Q
 
 from claims import i18n
-from claims.models import Claim
 from organisation.models import public_name
 from translations import search as translation_search
 from translations.models import PublishedTranslation
@@ -77,9 +76,9 @@ class TranslationProvider:
                 i18n.show(claim, translated(wanted[claim.pk]))
         return languages
 
-    def published_languages(self):
+    def published_languages(self, claim_ids):
         rows = (
-            PublishedTranslation.objects.filter(claim__in=Claim.objects.published())
+            PublishedTranslation.objects.filter(claim_id__in=claim_ids)
             .order_by("claim_id", "language")
             .values_list("claim_id", "language")
         )

@@ -283,8 +283,9 @@ def test_search_page_query_count_is_the_same_for_1_and_20_results(client, django
 @pytest.mark.parametrize("size", [1, 20])
 def test_api_search_query_count_is_the_same_for_1_and_20_results(client, django_assert_num_queries, size):
     search_many(size)
-    # the page and its topics (and on PostgreSQL, whether the query as typed finds anything)
-    with django_assert_num_queries(2 + PREFIX_CHECK):
+    # the page, its topics and its published translations (and on PostgreSQL, whether the query as
+    # typed finds anything)
+    with django_assert_num_queries(3 + PREFIX_CHECK):
         response = client.get("/api/v1/claims/", {"q": "ceasefire", "page_size": 20})
     assert len(response.json()["results"]) == size
 

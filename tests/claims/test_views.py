@@ -419,8 +419,8 @@ def test_claim_page_head_has_title_canonical_open_graph_and_twitter(client, full
 
 def test_claim_page_query_count_is_constant(client, full_claim, django_assert_num_queries):
     # stamp (with the content version), claim, topics, appearances, evidence, corrections, the
-    # languages it is published in (translations), rating bounds; the related claims once per
-    # content version
+    # languages it is published in (translations); the related claims once per change to the
+    # claimant's and topics' lists, the rating bounds once per change to the ratings
     with django_assert_num_queries(9):
         client.get("/claims/talks/")
     with django_assert_num_queries(7):

@@ -8,22 +8,24 @@ CODENAMES = ["view_claimtranslation", "add_claimtranslation", "change_claimtrans
 
 
 def forwards(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     for app_config in apps.get_app_configs():
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
+        create_permissions(app_config, apps=apps, verbosity=0, using=db)
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name__in=["Editors", "Reviewers"]):
+    for group in Group.objects.using(db).filter(name__in=["Editors", "Reviewers"]):
         group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="translations", codename__in=CODENAMES)
+            *Permission.objects.using(db).filter(content_type__app_label="translations", codename__in=CODENAMES)
         )
 
 
 def backwards(apps, schema_editor):
+    db = schema_editor.connection.alias
     Permission = apps.get_model("auth", "Permission")
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=["Editors", "Reviewers"]):
-        group.permissions.remove(*Permission.objects.filter(content_type__app_label="translations"))
+    for group in apps.get_model("auth", "Group").objects.using(db).filter(name__in=["Editors", "Reviewers"]):
+        group.permissions.remove(*Permission.objects.using(db).filter(content_type__app_label="translations"))
 
 
 class Migration(migrations.Migration):
