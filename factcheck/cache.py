@@ -23,16 +23,16 @@ The tags (strings; claims/selectors.py and claims/services.py build them):
                         (their pages' lists and rating counts);
 - "all"                 moved by every change: the default dependency.
 
-A token is the time (ns) of the tag's last bump, with the ContentVersion.changed_at (us) of the change
-that bumped it. Why times and not counters: a view learns its tags
-only while it renders, so they are read after its database reads; a bump that commits between the
-two would otherwise be missed. An answer is therefore stored only if every token it depends on is
-older than the request's start (less PUBLIC_CACHE_CLOCK_MARGIN, for the clocks of several machines): a change that
-raced the render leaves it unstored. A missing tag (never bumped, or evicted) is created with a new
-token, which no stored answer can carry. A page read from a read replica (factcheck/db_router.py) is
-stored only once the replica has replayed the change behind each of its tags' tokens (its
-ContentVersion.changed_at is at least the token's): a replica that lags never fills the cache with
-the page as it was before a publish.
+A token is the time (ns) of the tag's last bump, with the ContentVersion.changed_at (us) of the
+change that bumped it. Why times and not counters: a view learns its tags only while it renders, so
+they are read after its database reads; a bump that commits between the two would otherwise be
+missed. An answer is therefore stored only if every token it depends on is older than the request's
+start (less PUBLIC_CACHE_CLOCK_MARGIN, for the clocks of several machines): a change that raced the
+render leaves it unstored. A missing tag (never bumped, or evicted) is created with a new token,
+which no stored answer can carry (a created token marks no change, so it never counts as a race).
+A page read from a read replica (factcheck/db_router.py) is stored only once the replica has
+replayed the change behind each of its tags' tokens (its ContentVersion.changed_at is at least the
+token's): a replica that lags never fills the cache with the page as it was before a publish.
 
 The epoch (claims.ContentVersion.number) invalidates everything at once. It moves when a change
 could not reach the shared cache (Redis down: the tags' bump is lost, so every entry made before
@@ -172,7 +172,7 @@ def bump(tags, changed_at=None):
     if not tags:
         return True
     cache = _cache()
-    token = (time.time_ns(), _microseconds(changed_at))
+    token = (time.time_ns(), _microseconds(changed_at) if changed_at is not None else -1)
     try:
         failed = cache.set_many({TAG_PREFIX + tag: token for tag in tags}, TAG_SECONDS)
     except Exception:  # noqa: BLE001 - a cache that fails must not fail the request that committed
@@ -261,10 +261,11 @@ class PublicCacheMiddleware:
         response = self.get_response(request)
         if self.storable(response):
             tags = tags_of(request)
-            found, created = tokens(tags)
+            found, _created = tokens(tags)
             # Stored only if no tag moved since the request began (a change that raced the render).
+            # A token created (…, 0) rather than bumped marks no change: only bumps can race.
             margin = int(settings.PUBLIC_CACHE_CLOCK_MARGIN * 1e9)
-            raced = any(found[t][0] >= started - margin for t in found if t not in created)
+            raced = any(token[1] != 0 and token[0] >= started - margin for token in found.values())
             complete = len(found) == len(tags) and not raced and not replica_behind(found)
             if complete and self.room_for(request.path, epoch, query):
                 entry = self.store(key, response, epoch, tags, tuple(found[t] for t in tags))

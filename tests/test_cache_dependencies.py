@@ -286,7 +286,7 @@ def test_an_evicted_tag_makes_its_answers_stale_never_fresh(client, site):
 
 def test_a_bump_the_cache_does_not_take_moves_the_epoch(client, site, reviewer, monkeypatch, committed):
     _warm(client, ["/claims/x/", "/claims/y/"])
-    monkeypatch.setattr(page_cache, "bump", lambda tags: False)
+    monkeypatch.setattr(page_cache, "bump", lambda tags, changed_at=None: False)
     before = ContentVersion.objects.get().number
     committed(services.verdict_retract, verdict=site["y"], note="Withdrawn.", by=reviewer)
     assert ContentVersion.objects.get().number == before + 1
