@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from claims.models import Rating
 from tests.factories import UserFactory, make_verdict
@@ -139,9 +140,14 @@ def test_search_from_the_home_page(page, site):
     page.wait_for_url(re.compile(r"/claims/\?q=ceasefire"))
     assert page.locator("h1").inner_text() == "Search results for “ceasefire”"
     titles = page.locator(".card__title").all_inner_texts()
-    assert titles == [
+    pledge = (
         "Putin pledges an “immediate” ceasefire and talks if Kyiv withdraws from four regions and drops its NATO bid"
-    ]
+    )
+    # The Kremlin check is filed under the ceasefire topic (topics are searched); PostgreSQL ranks the
+    # pledge, whose title says it, first.
+    assert set(titles) == {pledge, "“The Kremlin is ready to start negotiations without delay”"}
+    if connection.vendor == "postgresql":
+        assert titles[0] == pledge
     assert page.locator(".card mark").first.inner_text().lower() == "ceasefire"
     check_layout(page)
     shoot(page, "search")

@@ -46,7 +46,7 @@ def test_the_ukrainian_page_shows_the_published_translation(client, translated, 
     assert (
         '<blockquote class="statement__text" lang="uk" dir="auto"><p>Безробіття за рік скоротилося вдвічі.</p>' in body
     )
-    assert "Translated by Tara Translator · Translation reviewed by Test" in body
+    assert "Переклад: Tara Translator · Рецензент перекладу: Test" in body
     assert canonical(body) == f"{settings.SITE_URL}/uk/claims/unemployment/"
     # The rating stays the original's.
     assert '<span class="badge rating--false badge--lg">' in body
@@ -95,8 +95,8 @@ def test_claimreview_links_the_original_and_its_translation_both_ways(client, tr
 
 def test_a_check_not_yet_in_ukrainian_says_so_and_points_to_the_original(client, checked, settings):
     body = client.get("/uk/claims/unemployment/").content.decode()
-    assert "This fact-check is not yet available in " in body
-    assert '<a href="/claims/unemployment/">Open the original page</a>' in body
+    assert "Цієї перевірки ще немає в перекладі: " in body
+    assert '<a href="/claims/unemployment/">Відкрити сторінку оригіналу</a>' in body
     assert canonical(body) == f"{settings.SITE_URL}/claims/unemployment/"
     assert '<h1 class="claim-head__title" lang="en" dir="auto">Unemployment halved</h1>' in body
     # Only the language the check is published in (the switcher offers no Ukrainian page of it).
@@ -115,7 +115,7 @@ def test_readers_never_see_an_unpublished_translation(client, checked, translato
     services.translation_submit(translation=translation, by=translator)
     body = client.get("/uk/claims/unemployment/").content.decode()
     assert UK["title"] not in body
-    assert "This fact-check is not yet available in " in body
+    assert "Цієї перевірки ще немає в перекладі: " in body
 
 
 def test_an_edit_of_a_published_translation_waits_for_review(client, translated, checked, reviewer):
