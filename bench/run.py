@@ -427,7 +427,7 @@ def row_of(rows, name, mode):
     return next((r for r in rows if r["name"] == name and r["mode"] == mode), None)
 
 
-def check_targets(rows, previous, mixed=None):
+def check_targets(rows, previous, mixed=None, claims=0):
     """The issue's targets, each as (description, met, figure)."""
     checks = []
     if mixed:
@@ -446,18 +446,31 @@ def check_targets(rows, previous, mixed=None):
     def ratio(row, key, minimum):
         return row is not None and row[key] is not None and row[key] >= minimum
 
+    # Issue 13's cold targets at 100,000 claims; at a million (item 5) search p95 <= 50 ms and
+    # every other cold endpoint p95 <= 150 ms, the deep page included.
     api = row_of(rows, "api_list", "cold")
-    add("cold API claims list >= 20x stock DRF", api, ratio(api, "x_stock_drf", 20), api and f"{api['x_stock_drf']}x")
+    add("cold API claims list >= 30x stock DRF", api, ratio(api, "x_stock_drf", 30), api and f"{api['x_stock_drf']}x")
     for name in ("claim", "api_detail"):
         r = row_of(rows, name, "cold")
-        add(f"cold {name} >= 0.05x floor", r, ratio(r, "x_floor", 0.05), r and f"{r['x_floor']}x")
+        add(f"cold {name} >= 0.1x floor", r, ratio(r, "x_floor", 0.1), r and f"{r['x_floor']}x")
+    million = claims >= 1_000_000
+    limit = 50 if million else 20
     r = row_of(rows, "search", "cold")
     add(
-        "cold search p95 < 50 ms",
+        f"cold search p95 <= {limit} ms",
         r,
-        r is not None and r["p95_ms"] is not None and r["p95_ms"] < 50,
+        r is not None and r["p95_ms"] is not None and r["p95_ms"] <= limit,
         r and f"{r['p95_ms']} ms",
     )
+    if million:
+        for r in rows:
+            if r["mode"] == "cold" and r["name"] not in REFERENCES and r["name"] != "search":
+                add(
+                    f"cold {r['name']} p95 <= 150 ms",
+                    r,
+                    r["p95_ms"] is not None and r["p95_ms"] <= 150,
+                    f"{r['p95_ms']} ms",
+                )
     for r in rows:
         if r["mode"] == "warm":
             add(f"warm {r['name']} >= 0.6x floor", r, ratio(r, "x_floor", 0.6), f"{r['x_floor']}x")
@@ -591,7 +604,7 @@ def main():
         "mixed_warmup": config.mixed_warmup,
         "publish_every": config.publish_every,
     }
-    report["checks"] = check_targets(rows, previous_run(config.claims), mixed)
+    report["checks"] = check_targets(rows, previous_run(config.claims), mixed, config.claims)
     (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2))
     text = markdown(report)
     (RESULTS / f"{stamp}.md").write_text(text)

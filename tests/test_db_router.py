@@ -282,8 +282,27 @@ def test_replica_urls_become_mirrored_databases():
     replica = found["DATABASES"]["replica_1"]
     assert (replica["HOST"], replica["PORT"], replica["USER"], replica["NAME"]) == ("db3", "", "reader", "factcheck")
     assert replica["TEST"] == {"MIRROR": "default"}
-    assert replica["OPTIONS"] == {"connect_timeout": 2}
+    assert replica["OPTIONS"] == {"connect_timeout": 2, **PREPARED}
     assert (replica["CONN_MAX_AGE"], replica["CONN_HEALTH_CHECKS"]) == (60, True)
+
+
+# Server-side binding, so that psycopg prepares a statement a connection runs often (settings).
+PREPARED = {"server_side_binding": True, "prepare_threshold": 5}
+
+
+def test_server_side_binding_is_on_for_postgresql_unless_turned_off():
+    on = json.loads(_settings_of(DATABASE_URL="postgres://site@db1:5432/factcheck").stdout)["DATABASES"]
+    assert on["default"]["OPTIONS"] == PREPARED
+    off = _settings_of(
+        DATABASE_URL="postgres://site@db1:5432/factcheck",
+        DATABASE_REPLICA_URLS="postgres://reader@db2:5432/factcheck",
+        DATABASE_SERVER_SIDE_BINDING="0",
+    )
+    databases = json.loads(off.stdout)["DATABASES"]
+    assert databases["default"].get("OPTIONS", {}) == {}
+    assert databases["replica_0"]["OPTIONS"] == {"connect_timeout": 2}
+    sqlite = json.loads(_settings_of(DATABASE_URL="sqlite:///tmp/x.sqlite3").stdout)["DATABASES"]
+    assert "server_side_binding" not in sqlite["default"].get("OPTIONS", {})
 
 
 def test_the_pool_replaces_persistent_connections():
@@ -295,11 +314,12 @@ def test_the_pool_replaces_persistent_connections():
     )
     assert result.returncode == 0, result.stderr
     databases = json.loads(result.stdout)["DATABASES"]
-    assert databases["default"]["OPTIONS"] == {"pool": {"min_size": 1, "max_size": 8, "timeout": 10.0}}
+    assert databases["default"]["OPTIONS"] == {"pool": {"min_size": 1, "max_size": 8, "timeout": 10.0}, **PREPARED}
     assert databases["default"]["CONN_MAX_AGE"] == 0
     assert databases["replica_0"]["OPTIONS"] == {
         "connect_timeout": 2,
         "pool": {"min_size": 1, "max_size": 8, "timeout": 2.0},
+        **PREPARED,
     }
 
 

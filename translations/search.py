@@ -166,7 +166,7 @@ def search(queryset, text):
     # The original's rank expression compiles against the alias of the query it is used in
     # (claims.search.VectorSQL), so it is reused as it is; 0 for a claim its words do not match.
     original_rank = originals.query.annotations.get("rank", Value(0.0, output_field=FloatField()))
-    matched = queryset.filter(Q(pk__in=originals.values("pk")) | Q(pk__in=_translated_ids(text)))
+    matched = _either(queryset, originals.order_by().values("pk"), _translated_ids(text))
     best = _hits(text).filter(claim_id=OuterRef("pk")).annotate(r=_rank(text)).order_by("-r").values("r")[:1]
     rank = original_rank + Coalesce(Subquery(best, output_field=FloatField()), Value(0.0))
     newest = F("verdict__published_at").desc(nulls_last=True)
@@ -179,7 +179,16 @@ def matching(queryset, text):
     text = claims_search.clean_query(text)
     if not text:
         return originals
-    return queryset.filter(Q(pk__in=originals.values("pk")) | Q(pk__in=_hits(text).values("claim_id")))
+    return _either(queryset, originals.order_by().values("pk"), _hits(text).order_by().values("claim_id"))
+
+
+def _either(queryset, original_ids, translated_ids):
+    """The claims of `queryset` in either set of ids. PostgreSQL gets one IN over a UNION: with an
+    OR of two IN subqueries its planner tests every claim of the table against both (a scan of
+    the whole table: 100 ms at 100,000 claims, where the union costs what its two parts cost)."""
+    if _is_postgres():
+        return queryset.filter(pk__in=original_ids.union(translated_ids, all=True))
+    return queryset.filter(Q(pk__in=original_ids) | Q(pk__in=translated_ids))
 
 
 def concepts(text):

@@ -85,7 +85,7 @@ class ReadOnlyViewSet(ListViewSet):
     not_found_message = _("There is no published %(what)s with this slug.")
 
     def retrieve(self, request, *args, **kwargs):
-        obj = self.get_detail_queryset().filter(slug=kwargs["slug"]).first()
+        obj = selectors.one(self.get_detail_queryset().filter(slug=kwargs["slug"]))
         if obj is None:
             raise NotFound(self.not_found_message % {"what": self.noun})
         return conditional_response(request, self.build_detail(obj, s.URLs(request)))
@@ -174,7 +174,7 @@ class ClaimViewSet(SyncOrdering, ReadOnlyViewSet):
         return page
 
     def retrieve(self, request, *args, **kwargs):
-        claim = self.get_detail_queryset().filter(slug=kwargs["slug"]).first()
+        claim = selectors.one(self.get_detail_queryset().filter(slug=kwargs["slug"]))
         if claim is None:
             raise NotFound(self.not_found_message % {"what": self.noun})
         self.translations = i18n.provider.languages_of([claim], answer_language(request))
