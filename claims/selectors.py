@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 
-from claims import matching
+from claims import matching, pageload
 from claims.claimreview import rating_bounds
 from claims.models import Appearance, Claim, Claimant, ContentVersion, Correction, Evidence, Rating, Topic, Verdict
 from claims.services import content_version_current
@@ -209,9 +209,26 @@ def one(queryset):
 
 
 def claim_for_page(slug):
-    """A public claim with everything its page shows, or None. Five queries: the claim, its topics,
-    appearances, evidence and corrections."""
+    """A public claim with everything its page shows, or None. One query on PostgreSQL
+    (claims.pageload); elsewhere five: the claim, its topics, appearances, evidence and corrections."""
+    alias = Claim.objects.all().db
+    if pageload.supported(alias):
+        return pageload.load(slug, Verdict.PUBLIC_STATUSES, alias)
     return one(_with_page_parts(Claim.objects.public()).filter(slug=slug))
+
+
+def claim_page(slug):
+    """(claim, stamp) of a public claim's page, as claim_for_page() and claim_stamp() give them, or
+    (None, None). One query on PostgreSQL (the stamp's values come with the claim); elsewhere six."""
+    alias = Claim.objects.all().db
+    if not pageload.supported(alias):
+        stamp = claim_stamp(slug)
+        return (claim_for_page(slug), stamp) if stamp is not None else (None, None)
+    claim = pageload.load(slug, Verdict.PUBLIC_STATUSES, alias)
+    if claim is None:
+        return None, None
+    number, changed_at = claim.content_version
+    return claim, _stamp(claim.pk, claim.updated_at, claim.verdict.updated_at, number, changed_at)
 
 
 @dataclass
@@ -344,9 +361,10 @@ def claim_stamp(slug):
         .order_by()[:1]
     )
     row = row[0] if row else None
-    if row is None:
-        return None
-    pk, claim_at, verdict_at, cv, cv_at = row
+    return None if row is None else _stamp(*row)
+
+
+def _stamp(pk, claim_at, verdict_at, cv, cv_at):
     raw = f"{pk}:{claim_at.isoformat()}:{verdict_at.isoformat()}:{cv}:{cv_at.isoformat() if cv_at else ''}"
     etag = quote_etag(hashlib.sha256(raw.encode()).hexdigest()[:32])
     last_modified = max(t for t in (claim_at, verdict_at, cv_at) if t is not None)

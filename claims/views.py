@@ -406,8 +406,8 @@ def claim_page_context(parts, aggregates):
 
 @read_only
 def claim_detail(request, slug):
-    stamp = selectors.claim_stamp(slug)
-    if stamp is None:
+    claim, stamp = selectors.claim_page(slug)
+    if claim is None:
         raise Http404(_("No published claim at this address."))
     etag, last_modified, version = stamp
     staff = request.user.is_authenticated
@@ -416,7 +416,6 @@ def claim_detail(request, slug):
         if not_modified is not None:
             patch_cache_control(not_modified, public=True, max_age=60, s_maxage=300)
             return not_modified
-    claim = selectors.claim_for_page(slug)
     parts, aggregates = selectors.claim_page_parts(claim), selectors.Aggregates(version)
     original = claim.language
     language = i18n.current_language()
