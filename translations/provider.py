@@ -30,14 +30,16 @@ def translated(row):
 
 class TranslationProvider:
     def page(self, claim, language):
-        """One query: every published translation of the claim (its languages), with the names of
-        who translated and reviewed the one in `language`."""
-        rows = list(
-            PublishedTranslation.objects.filter(claim_id=claim.pk)
-            .select_related("translator__staff_profile", "reviewer__staff_profile")
-            .order_by("language")
-        )
+        """Every published translation of the claim (its languages), with the names of who
+        translated and reviewed the one in `language`. One query; a second one for the names when
+        the page shows a translation. (Joining the names into the first, for every page, cost a
+        cold claim page 0.8 ms more in the ORM than the second query costs a translated page.)"""
+        rows = list(PublishedTranslation.objects.filter(claim_id=claim.pk).order_by("language"))
         shown = next((row for row in rows if row.language == language and language != claim.language), None)
+        if shown is not None:
+            shown = PublishedTranslation.objects.select_related(
+                "translator__staff_profile", "reviewer__staff_profile"
+            ).get(pk=shown.pk)
         languages = [claim.language, *[row.language for row in rows if row.language != claim.language]]
         return i18n.PageLanguages(translated=translated(shown) if shown else None, languages=languages)
 

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
 
 from claims.models import Verdict
 from tests.factories import UserFactory, make_verdict
@@ -180,6 +181,19 @@ def test_an_english_list_of_english_checks_reads_no_translation(client, translat
         body = client.get("/claims/").content.decode()
     assert "Unemployment halved" in body
     assert UK["title"] not in body
+
+
+def test_a_translated_claim_page_takes_a_fixed_number_of_queries(client, translated, django_assert_num_queries):
+    # The claim with all it shows (one query on PostgreSQL, claims.pageload; six elsewhere), its
+    # published translations, the names of the translation's translator and reviewer (only a page
+    # that shows a translation reads them), the related claims and the rating bounds.
+    page = 1 if connection.vendor == "postgresql" else 6
+    with django_assert_num_queries(page + 4):
+        body = client.get("/uk/claims/unemployment/").content.decode()
+    assert UK["title"] in body and "Переклад: Tara Translator" in body
+    with django_assert_num_queries(page + 1):
+        body = client.get("/claims/unemployment/").content.decode()
+    assert "Translated by" not in body
 
 
 def test_a_ukrainian_query_finds_a_check_by_its_translation(client, translated, checked):
