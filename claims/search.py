@@ -23,11 +23,13 @@ Matching ("has this claim been checked already?") lives in claims/matching.py.
 """
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import wraps
 from html import unescape
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import BooleanField, Case, Expression, ExpressionWrapper, F, FloatField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
@@ -93,6 +95,46 @@ STOPWORDS = frozenset(
 
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+@contextmanager
+def planned_for_its_words(alias):
+    """Run the queries of a search unprepared, each planned for its own words and bounds.
+
+    With server-side binding (settings.DATABASE_SERVER_SIDE_BINDING) psycopg prepares a statement
+    the fifth time a connection runs it, and PostgreSQL may then keep one generic plan for every
+    parameter value. That is what a claim page wants, and what a search does not: how many claims
+    a word matches and where the newest-id bound falls decide between the GIN index and a scan by
+    id, and the generic plan chose wrong (a cold search at 100,000 claims: 45 ms unprepared, 70 ms
+    prepared)."""
+    wrapper = connections[alias]
+    if wrapper.vendor != "postgresql":
+        yield
+        return
+    wrapper.ensure_connection()
+    raw = wrapper.connection
+    threshold = raw.prepare_threshold
+    raw.prepare_threshold = None  # psycopg: never use or make a prepared statement
+    try:
+        yield
+    finally:
+        if wrapper.connection is raw:
+            raw.prepare_threshold = threshold
+
+
+def plans_each_search(view):
+    """A view decorator: a request with a search (`q`) runs its queries planned_for_its_words()."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.GET.get("q"):
+            return view(request, *args, **kwargs)
+        from claims.models import Claim
+
+        with planned_for_its_words(Claim.objects.all().db):
+            return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def clean_query(text):

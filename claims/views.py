@@ -29,7 +29,7 @@ from claims import colours, i18n, selectors, sharecard
 from claims.claimreview import claim_review, to_script_json, with_translations
 from claims.forms import ClaimFilterForm
 from claims.models import Claim, Rating, Verdict
-from claims.search import snippet, window_if_full, with_snippets
+from claims.search import plans_each_search, snippet, window_if_full, with_snippets
 from claims.services import RATING_STYLES_CACHE_KEY
 from factcheck.cache import depends_on
 
@@ -308,6 +308,7 @@ def keyset_page(request, claims, position, *, newest, count, few):
 
 
 @cdn_cached
+@plans_each_search
 def claim_list(request):
     depends_on(request, "claims")
     data = request.GET.copy()

@@ -321,3 +321,21 @@ def test_the_window_takes_the_newest_matches_from_the_recent_claims_first_then_t
     make_verdict(slug="unrelated", title="Grain", text="Exports.")
     make_verdict(slug="c", title="Ceasefire", text="Grain.")
     assert ranked_slugs("ceasefire") == found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_search_is_planned_for_its_own_words_while_pages_use_prepared_statements(client):
+    """Server-side binding (settings.DATABASE_SERVER_SIDE_BINDING) makes psycopg prepare a statement
+    run five times; a prepared search would get one generic plan for every word and id bound
+    (claims.search.planned_for_its_words), so searches are never prepared."""
+    verdict = make_verdict(title="Inflation doubled in a year", slug="inflation")
+    for _ in range(7):
+        assert client.get("/claims/?q=inflation").status_code == 200
+        assert client.get(f"/claims/{verdict.claim.slug}/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert not [sql for sql in prepared if "search_vector" in sql]
+    # The claim page's query was prepared: the test would see a search's too.
+    assert [sql for sql in prepared if "json_build_object" in sql]
+    assert connection.connection.prepare_threshold == 5
