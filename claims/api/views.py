@@ -25,6 +25,7 @@ from claims.api.parsers import JSONParser
 from claims.api.schema import ErrorSerializer
 from claims.claimreview import claim_review, rating_bounds, with_translations
 from claims.models import Appearance, Claim, Claimant, Correction, Evidence, Rating, Topic, Verdict
+from claims.search import planned_for_its_words
 from factcheck.cache import depends_on
 from sources.api.serializers import SourceSerializer
 from sources.api.views import SourceViewSetBase
@@ -459,12 +460,14 @@ class MatchView(APIView):
         params = s.MatchQuerySerializer(data=data)
         params.is_valid(raise_exception=True)
         try:
-            claims = matching.match(params.validated_data["text"], limit=params.validated_data["limit"])
+            # Planned for this text, never a prepared statement's generic plan (claims.search). A
+            # text in another language finds a check by its published translation too, once.
+            with planned_for_its_words(Claim.objects.all().db):
+                claims = matching.match(params.validated_data["text"], limit=params.validated_data["limit"])
+                claims = i18n.provider.match(params.validated_data["text"], params.validated_data["limit"], claims)
         except matching.MatchTimeout:
             detail = _("Matching this text took too long. Try a shorter text with more distinctive words.")
             return Response({"detail": detail}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
-        # A text in another language finds a check by its published translation too, once.
-        claims = i18n.provider.match(params.validated_data["text"], params.validated_data["limit"], claims)
         prefetch = Prefetch("topics", queryset=Topic.objects.only("slug", "name"))
         prefetch_related_objects(claims, prefetch)
         translations = i18n.provider.languages_of(claims, answer_language(request))
