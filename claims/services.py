@@ -501,7 +501,13 @@ def allowed_actions(obj, by):
     """{action: None if `by` may do it now, else the reason why not}, for a verdict or a proposed
     change. The same checks the actions themselves run (publishing also needs the revision shown and
     complete content, which are checked when the button is pressed)."""
-    checks = CHANGE_ACTIONS if isinstance(obj, PendingChange) else VERDICT_ACTIONS
+    return refusals(CHANGE_ACTIONS if isinstance(obj, PendingChange) else VERDICT_ACTIONS, obj, by)
+
+
+def refusals(checks, obj, by):
+    """{action: None if `by` may do it to `obj` now, else the reason why not}, from `checks`
+    ({action: check(obj, by) that raises ValidationError}): what the admin's buttons show, here and
+    for translations (translations.services)."""
     result = {}
     for name, check in checks.items():
         try:

@@ -8,7 +8,7 @@ published words (PublishedTranslation): editing a published translation changes 
 which goes back to draft and public again only through the same review. A translation is published
 only while its check is."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -143,14 +143,7 @@ TRANSLATION_ACTIONS = {"submit": _check_submit, "return_to_draft": _check_return
 
 def allowed_actions(translation, by):
     """{action: None if `by` may do it now, else the reason why not}: the admin's buttons."""
-    result = {}
-    for name, check in TRANSLATION_ACTIONS.items():
-        try:
-            check(translation, by)
-            result[name] = None
-        except ValidationError as exc:
-            result[name] = " ".join(exc.messages)
-    return result
+    return claim_services.refusals(TRANSLATION_ACTIONS, translation, by)
 
 
 def _lock(translation, expected_version=None):
