@@ -5,6 +5,7 @@ number of queries. tests/claims/api/test_contract.py checks that both name the s
 
 import datetime
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -343,18 +344,28 @@ ClaimReviewSerializer = _ld(
 
 
 class URLs:
-    """Absolute URLs for many rows with one reverse() per name: a list of 100 claims would
-    otherwise resolve the same pattern 100 times."""
+    """Absolute URLs for many rows with one reverse() per name (and language): a list of 100 claims
+    would otherwise resolve the same pattern 100 times, the claim page's each time inside
+    translation.override()."""
+
+    SLUG = "__slug__"
 
     def __init__(self, request):
         self.request = request
         self._templates = {}
+        self._pages = {}
 
     def api(self, name, slug):
         if name not in self._templates:
-            path = reverse(f"api:{name}", kwargs={"slug": "__slug__"})
+            path = reverse(f"api:{name}", kwargs={"slug": self.SLUG})
             self._templates[name] = self.request.build_absolute_uri(path)
-        return self._templates[name].replace("__slug__", slug)
+        return self._templates[name].replace(self.SLUG, slug)
+
+    def shown(self, claim):
+        """i18n.shown_url(claim): the page in the claim's (possibly translated) language."""
+        if claim.language not in self._pages:
+            self._pages[claim.language] = i18n.shown_url(SimpleNamespace(slug=self.SLUG, language=claim.language))
+        return self._pages[claim.language].replace(self.SLUG, claim.slug)
 
 
 def rating_summary(rating):
@@ -552,7 +563,7 @@ def row_summary(row, urls, translations=()):
         "published_at": row.published_at,
         "verdict_updated_at": row.verdict_updated_at,
         "updated_at": row.updated_at,
-        "url": i18n.shown_url(row),
+        "url": urls.shown(row),
         "api_url": urls.api("claim-detail", row.slug),
     }
 
