@@ -38,7 +38,7 @@ def published_claims():
     return Claim.objects.published().select_related(*LIST_RELATED).order_by("-verdict__published_at", "-pk")
 
 
-def topics_by_claim(claim_ids):
+def topics_by_claim(claim_ids: list[int]) -> dict[int, list[dict]]:
     """{claim id: [{"slug", "name"}] by name (Topic's order)} for these claims, in one query through
     the claim-topic table (none for no claims): the API's list rows (claims.api.serializers.ClaimRow)."""
     if not claim_ids:
