@@ -38,6 +38,22 @@ def published_claims():
     return Claim.objects.published().select_related(*LIST_RELATED).order_by("-verdict__published_at", "-pk")
 
 
+def topics_by_claim(claim_ids: list[int]) -> dict[int, list[dict]]:
+    """{claim id: [{"slug", "name"}] by name (Topic's order)} for these claims, in one query through
+    the claim-topic table (none for no claims): the API's list rows (claims.api.serializers.ClaimRow)."""
+    if not claim_ids:
+        return {}
+    rows = (
+        Claim.topics.through.objects.filter(claim_id__in=claim_ids)
+        .order_by("topic__name")
+        .values_list("claim_id", "topic__slug", "topic__name")
+    )
+    topics = {}
+    for claim_id, slug, name in rows:
+        topics.setdefault(claim_id, []).append({"slug": slug, "name": name})
+    return topics
+
+
 def published_claims_sorted():
     """As published_claims(), for a few rows (one claimant's): the order is written so that the
     newest-first index cannot serve it, and PostgreSQL fetches the rows by the narrow filter and

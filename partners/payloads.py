@@ -24,17 +24,17 @@ from claims.api import serializers as api
 from claims.claimreview import absolute, claim_review
 
 
-class SiteURLs:
+class SiteURLs(api.URLs):
     """claims.api.serializers.URLs for work done outside a request (tasks): absolute API URLs
-    under settings.SITE_URL."""
+    under settings.SITE_URL (the pages' are under it already)."""
 
     def __init__(self):
-        self._templates = {}
+        super().__init__(request=None)
 
     def api(self, name, slug):
         if name not in self._templates:
-            self._templates[name] = absolute(reverse(f"api:{name}", kwargs={"slug": "__slug__"}))
-        return self._templates[name].replace("__slug__", slug)
+            self._templates[name] = absolute(reverse(f"api:{name}", kwargs={"slug": self.SLUG}))
+        return self._templates[name].replace(self.SLUG, slug)
 
 
 def dumps(data):

@@ -209,6 +209,14 @@ class FilterBackend(DjangoFilterBackend):
     reported together with the other invalid ones."""
 
     def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        # A request without any filter's parameter (a plain page of a list) is filtered by nothing:
+        # building the FilterSet would only copy every filter and build its form, 1.7 ms of a cold
+        # list of 50 claims. Each filter here takes one parameter named after it.
+        if filterset_class is not None and not any(
+            name in request.query_params for name in filterset_class.base_filters
+        ):
+            return queryset
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset

@@ -3,6 +3,10 @@ matches. The serializers are the documented contract (the OpenAPI schema is gene
 the views build the same shapes with the plain functions below, from rows loaded with a fixed
 number of queries. tests/claims/api/test_contract.py checks that both name the same fields."""
 
+import datetime
+from dataclasses import dataclass
+from types import SimpleNamespace
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -340,18 +344,28 @@ ClaimReviewSerializer = _ld(
 
 
 class URLs:
-    """Absolute URLs for many rows with one reverse() per name: a list of 100 claims would
-    otherwise resolve the same pattern 100 times."""
+    """Absolute URLs for many rows with one reverse() per name (and language): a list of 100 claims
+    would otherwise resolve the same pattern 100 times, the claim page's each time inside
+    translation.override()."""
+
+    SLUG = "__slug__"
 
     def __init__(self, request):
         self.request = request
         self._templates = {}
+        self._pages = {}
 
     def api(self, name, slug):
         if name not in self._templates:
-            path = reverse(f"api:{name}", kwargs={"slug": "__slug__"})
+            path = reverse(f"api:{name}", kwargs={"slug": self.SLUG})
             self._templates[name] = self.request.build_absolute_uri(path)
-        return self._templates[name].replace("__slug__", slug)
+        return self._templates[name].replace(self.SLUG, slug)
+
+    def shown(self, claim):
+        """i18n.shown_url(claim): the page in the claim's (possibly translated) language."""
+        if claim.language not in self._pages:
+            self._pages[claim.language] = i18n.shown_url(SimpleNamespace(slug=self.SLUG, language=claim.language))
+        return self._pages[claim.language].replace(self.SLUG, claim.slug)
 
 
 def rating_summary(rating):
@@ -394,37 +408,163 @@ def topic_data(topic):
     }
 
 
+@dataclass
+class RowVerdict:
+    """The verdict's words in a ClaimRow: what claims.i18n.show() replaces with a translation's."""
+
+    conclusion: str
+    analysis: str = ""  # show() sets it too; a summary does not show it
+
+
+@dataclass
+class ClaimRow:
+    """A claim as claim_summary() shows it, in plain values. A list page reads its claims with
+    values(*ClaimRow.FIELDS) and its topics with one more query, instead of building Claim, Claimant,
+    Verdict and Rating instances and prefetching topics: that was most of a cold list's time.
+    claims.i18n.show() puts a translation's words on a row as on a Claim (title, text, language,
+    claim_reviewed here, the conclusion on `verdict`), so the translation provider takes rows too."""
+
+    FIELDS = (
+        "id",
+        "slug",
+        "title",
+        "text",
+        "kind",
+        "language",
+        "made_on",
+        "made_at",
+        "updated_at",
+        "claimant__slug",
+        "claimant__name",
+        "claimant__kind",
+        "claimant__role",
+        "verdict__rating__slug",
+        "verdict__rating__label",
+        "verdict__rating__scale",
+        "verdict__rating__ordinal",
+        "verdict__conclusion",
+        "published_at",  # annotated by the list's queryset: the cursor pages on it
+        "verdict__updated_at",
+    )
+
+    pk: int
+    slug: str
+    title: str
+    text: str
+    kind: str
+    language: str
+    made_on: datetime.date | None
+    made_at: str
+    claimant: dict | None
+    topics: list
+    rating: dict | None
+    verdict: RowVerdict
+    published_at: datetime.datetime
+    verdict_updated_at: datetime.datetime
+    updated_at: datetime.datetime
+    original_language: str = ""
+
+    def __post_init__(self):
+        self.original_language = self.original_language or self.language
+
+    @classmethod
+    def from_values(cls, row, topics):
+        """`row`: a dict of FIELDS; `topics`: the claim's [{"slug", "name"}], by name."""
+        # A slug is never null, so a null one means there is no claimant (no rating) to join.
+        claimant = None
+        if row["claimant__slug"] is not None:
+            claimant = {
+                "slug": row["claimant__slug"],
+                "name": row["claimant__name"],
+                "kind": row["claimant__kind"],
+                "role": row["claimant__role"],
+            }
+        rating = None
+        if row["verdict__rating__slug"] is not None:
+            rating = {
+                "slug": row["verdict__rating__slug"],
+                "label": row["verdict__rating__label"],
+                "scale": row["verdict__rating__scale"],
+                "ordinal": row["verdict__rating__ordinal"],
+            }
+        return cls(
+            pk=row["id"],
+            slug=row["slug"],
+            title=row["title"],
+            text=row["text"],
+            kind=row["kind"],
+            language=row["language"],
+            made_on=row["made_on"],
+            made_at=row["made_at"],
+            claimant=claimant,
+            topics=topics,
+            rating=rating,
+            verdict=RowVerdict(row["verdict__conclusion"]),
+            published_at=row["published_at"],
+            verdict_updated_at=row["verdict__updated_at"],
+            updated_at=row["updated_at"],
+        )
+
+    @classmethod
+    def from_claim(cls, claim):
+        """Expects claimant and verdict__rating selected and topics prefetched; after
+        claims.i18n.show(), the row carries the translation's words as the claim does."""
+        verdict = claim.verdict
+        return cls(
+            pk=claim.pk,
+            slug=claim.slug,
+            title=claim.title,
+            text=claim.text,
+            kind=claim.kind,
+            language=claim.language,
+            original_language=getattr(claim, "original_language", claim.language),
+            made_on=claim.made_on,
+            made_at=claim.made_at,
+            claimant=claimant_summary(claim.claimant),
+            topics=[{"slug": t.slug, "name": t.name} for t in claim.topics.all()],
+            rating=rating_summary(verdict.rating),
+            verdict=RowVerdict(verdict.conclusion),
+            published_at=verdict.published_at,
+            verdict_updated_at=verdict.updated_at,
+            updated_at=claim.updated_at,
+        )
+
+
 def claim_summary(claim, urls, translations=()):
-    """Expects claimant and verdict__rating selected and topics prefetched. `translations`: the
-    languages of the claim's published translations (claims.i18n.provider.languages_of); a claim
-    shown in one of them carries it as `language` (claims.i18n.show)."""
-    verdict = claim.verdict
+    """A Claim's summary: see ClaimRow.from_claim() for what it expects, row_summary() for the rest."""
+    return row_summary(ClaimRow.from_claim(claim), urls, translations)
+
+
+def row_summary(row, urls, translations=()):
+    """The summary of a ClaimRow. `translations`: the languages of the claim's published
+    translations (claims.i18n.provider.languages_of); a claim shown in one of them carries it as
+    `language` (claims.i18n.show)."""
     return {
-        "slug": claim.slug,
-        "title": claim.title,
-        "text": claim.text,
-        "kind": claim.kind,
-        "language": claim.language,
-        "original_language": getattr(claim, "original_language", claim.language),
+        "slug": row.slug,
+        "title": row.title,
+        "text": row.text,
+        "kind": row.kind,
+        "language": row.language,
+        "original_language": row.original_language,
         "translations": [
             {
                 "language": code,
-                "url": i18n.claim_url(claim, code),
-                "api_url": f"{urls.api('claim-detail', claim.slug)}?language={code}",
+                "url": i18n.claim_url(row, code),
+                "api_url": f"{urls.api('claim-detail', row.slug)}?language={code}",
             }
             for code in translations
         ],
-        "made_on": claim.made_on,
-        "made_at": claim.made_at,
-        "claimant": claimant_summary(claim.claimant),
-        "topics": [{"slug": t.slug, "name": t.name} for t in claim.topics.all()],
-        "rating": rating_summary(verdict.rating),
-        "conclusion": verdict.conclusion,
-        "published_at": verdict.published_at,
-        "verdict_updated_at": verdict.updated_at,
-        "updated_at": claim.updated_at,
-        "url": i18n.shown_url(claim),
-        "api_url": urls.api("claim-detail", claim.slug),
+        "made_on": row.made_on,
+        "made_at": row.made_at,
+        "claimant": row.claimant,
+        "topics": row.topics,
+        "rating": row.rating,
+        "conclusion": row.verdict.conclusion,
+        "published_at": row.published_at,
+        "verdict_updated_at": row.verdict_updated_at,
+        "updated_at": row.updated_at,
+        "url": urls.shown(row),
+        "api_url": urls.api("claim-detail", row.slug),
     }
 
 

@@ -98,11 +98,17 @@ class ReadOnlyViewSet(ListViewSet):
         return self.build_item(obj, urls)
 
 
+def published_claim_list():
+    """What the claims list pages through: published claims with the `published_at` its cursor
+    pages on. The page itself is read as plain values (ClaimViewSet.paginate_queryset)."""
+    return Claim.objects.published().annotate(published_at=F("verdict__published_at"))
+
+
 def published_claims():
+    """Published claims as model instances with what claim_summary() reads."""
     return (
-        Claim.objects.published()
+        published_claim_list()
         .select_related("claimant", "verdict__rating")
-        .annotate(published_at=F("verdict__published_at"))
         .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("slug", "name")))
     )
 
@@ -156,23 +162,27 @@ class ClaimViewSet(SyncOrdering, ReadOnlyViewSet):
     serializer_class = s.ClaimSummarySerializer
 
     def get_queryset(self):
-        return published_claims()
+        return published_claim_list()
 
     def get_detail_queryset(self):
         return published_claim_details()
 
-    def build_item(self, claim, urls):
-        return s.claim_summary(claim, urls, self.translations.get(claim.pk, ()))
+    def build_item(self, row, urls):
+        return s.row_summary(row, urls, self.translations.get(row.pk, ()))
 
     def build_detail(self, claim, urls):
         depends_on(self.request, *selectors.claim_page_tags(selectors.claim_page_parts(claim)))
         return s.claim_detail(claim, urls, self.translations.get(claim.pk, ()))
 
     def paginate_queryset(self, queryset):
-        # The page's claims in the asked language, with their translations: one query for the page.
-        page = super().paginate_queryset(queryset)
-        self.translations = i18n.provider.languages_of(page if page is not None else [], answer_language(self.request))
-        return page
+        # The page as plain rows, not model instances (serializers.ClaimRow): one query for the
+        # claims, one for their topics, and one for their translations, which the provider puts on
+        # the rows shown in the asked language.
+        page = super().paginate_queryset(queryset.values(*s.ClaimRow.FIELDS))
+        topics = selectors.topics_by_claim([row["id"] for row in page])
+        rows = [s.ClaimRow.from_values(row, topics.get(row["id"], [])) for row in page]
+        self.translations = i18n.provider.languages_of(rows, answer_language(self.request))
+        return rows
 
     def retrieve(self, request, *args, **kwargs):
         alias = Claim.objects.all().db

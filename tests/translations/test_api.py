@@ -1,9 +1,11 @@
 """The API in the language asked for: ?language= first, then Accept-Language; each claim lists its
 published translations; /api/v1/match/ finds an English check by its Ukrainian translation."""
 
+import orjson
 import pytest
 
-from tests.factories import make_verdict
+from claims.models import Claim, Rating, Verdict
+from tests.factories import ClaimantFactory, TopicFactory, make_verdict
 from tests.translations.conftest import UK, publish, translate
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +130,90 @@ def test_a_check_answered_in_its_original_links_the_original_page(client, checke
     (review,) = client.get("/api/v1/claim-reviews/", {"language": "uk"}).json()["results"]
     assert (review["url"], review["inLanguage"]) == (f"{settings.SITE_URL}/claims/unemployment/", "en")
     assert "translationOfWork" not in review and "workTranslation" not in review
+
+
+def expected_summary(slug, settings, *, translations=(), page="", **words):
+    """A claim's list item written out from its rows, independently of the API's builders; `words`
+    replace the original's (a translation's title, text, conclusion and language)."""
+    claim = Claim.objects.select_related("claimant", "verdict__rating").get(slug=slug)
+    verdict, claimant, rating = claim.verdict, claim.claimant, claim.verdict.rating
+    item = {
+        "slug": slug,
+        "title": claim.title,
+        "text": claim.text,
+        "kind": claim.kind,
+        "language": claim.language,
+        "original_language": claim.language,
+        "translations": [
+            {
+                "language": code,
+                "url": f"{settings.SITE_URL}/{code}/claims/{slug}/",
+                "api_url": f"http://testserver/api/v1/claims/{slug}/?language={code}",
+            }
+            for code in translations
+        ],
+        "made_on": claim.made_on and claim.made_on.isoformat(),
+        "made_at": claim.made_at,
+        "claimant": claimant
+        and {"slug": claimant.slug, "name": claimant.name, "kind": claimant.kind, "role": claimant.role},
+        "topics": [{"slug": t.slug, "name": t.name} for t in claim.topics.order_by("name")],
+        "rating": rating
+        and {"slug": rating.slug, "label": rating.label, "scale": rating.scale, "ordinal": rating.ordinal},
+        "conclusion": verdict.conclusion,
+        "published_at": verdict.published_at.isoformat(),
+        "verdict_updated_at": verdict.updated_at.isoformat(),
+        "updated_at": claim.updated_at.isoformat(),
+        "url": f"{settings.SITE_URL}{page}/claims/{slug}/",
+        "api_url": f"http://testserver/api/v1/claims/{slug}/",
+    }
+    return {**item, **words}
+
+
+def test_list_items_are_exactly_the_claims_in_the_language_asked(client, translated, settings):
+    # The list builds its items from plain rows, the detail from model instances: both must say,
+    # byte for byte, what the claims' rows say, with or without claimant, topics, rating (or its
+    # ordinal) and translation, in each claim's language or its translation's.
+    wages = make_verdict(slug="wages", claimant=ClaimantFactory(name="Olena Bondar", slug="olena", role=""))
+    wages.claim.topics.add(TopicFactory(name="Wages", slug="wages"), TopicFactory(name="Economy", slug="economy"))
+    make_verdict(
+        slug="pledge",
+        claimant=None,
+        unattributed=True,
+        kind=Claim.Kind.PLEDGE,
+        language="uk",
+        made_on=None,
+        made_at="",
+        rating=Rating.objects.get(slug="not-yet-rated"),  # off the scale: ordinal null
+    )
+    unrated = make_verdict(slug="unrated", language="de")  # no pages in German: linked in the default language
+    Verdict.objects.filter(pk=unrated.pk).update(rating=None)
+    ukrainian = {"language": "uk", "original_language": "en", "title": UK["title"], "text": UK["text"]}
+    answers = {
+        "en": [
+            expected_summary("unrated", settings),
+            expected_summary("pledge", settings, page="/uk"),
+            expected_summary("wages", settings),
+            expected_summary("unemployment", settings, translations=["uk"]),
+        ],
+        "uk": [
+            expected_summary("unrated", settings),
+            expected_summary("pledge", settings, page="/uk"),
+            expected_summary("wages", settings),
+            expected_summary(
+                "unemployment", settings, translations=["uk"], page="/uk", conclusion=UK["conclusion"], **ukrainian
+            ),
+        ],
+    }
+    for language, items in answers.items():
+        response = client.get("/api/v1/claims/", HTTP_ACCEPT_LANGUAGE=language)
+        page = {"next": None, "previous": None, "next_cursor": None, "previous_cursor": None, "results": items}
+        assert response.content == orjson.dumps(page)
+        for item in items:
+            detail = client.get(f"/api/v1/claims/{item['slug']}/", HTTP_ACCEPT_LANGUAGE=language).json()
+            assert orjson.dumps({key: detail[key] for key in item}) == orjson.dumps(item)
+    assert [item["rating"] and item["rating"]["slug"] for item in answers["en"]] == [
+        None,
+        "not-yet-rated",
+        "false",
+        "false",
+    ]
