@@ -3,6 +3,7 @@ published verdict (Claim.objects.published()), and claimants, topics and sources
 published claims reach them. Rows are loaded with a fixed number of queries per endpoint and turned
 into plain dicts by the builders in serializers.py."""
 
+import contextlib
 import hashlib
 
 import orjson
@@ -199,9 +200,18 @@ class ClaimViewSet(SyncOrdering, ReadOnlyViewSet):
 
     def list(self, request, *args, **kwargs):
         depends_on(request, "claims")
-        response = super().list(request, *args, **kwargs)
+        with plans_for(request):
+            response = super().list(request, *args, **kwargs)
         languages = [item["language"] for item in response.data.get("results", [])] if response.data else []
         return with_language(response, languages or [answer_language(request)])
+
+
+def plans_for(request):
+    """A search (`q`) runs its queries planned for its words, never as a prepared statement with a
+    generic plan (claims.search.planned_for_its_words); any other list as it is."""
+    if request.query_params.get("q"):
+        return planned_for_its_words(Claim.objects.all().db)
+    return contextlib.nullcontext()
 
 
 def answer_language(request):
@@ -245,7 +255,8 @@ class ClaimReviewViewSet(SyncOrdering, ListViewSet):
     def list(self, request, *args, **kwargs):
         depends_on(request, "claims")
         self.bounds = rating_bounds()
-        return super().list(request, *args, **kwargs)
+        with plans_for(request):
+            return super().list(request, *args, **kwargs)
 
     def paginate_queryset(self, queryset):
         # Each review in the language asked for where it is published in it, linked with its other
