@@ -400,6 +400,16 @@ def mixed_run(config, server, envvars):
         fail(f"bench.mixed paths failed:\n{result.stderr[-3000:]}")
     urls = json.loads(result.stdout.strip().splitlines()[-1])
     seconds = config.mixed_warmup + config.mixed
+    # A task worker, as in production: what the desk's changes hand to the queue (notifications,
+    # webhooks, the recount of site-wide aggregates: claims.selectors.Aggregates) runs beside the site.
+    worker = subprocess.Popen(
+        [PYTHON, "manage.py", "db_worker", "--interval", "1"],
+        cwd=ROOT,
+        env=envvars,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     publisher = subprocess.Popen(
         [PYTHON, "-m", "bench.mixed", "publish", str(seconds), str(config.publish_every)],
         cwd=ROOT,
@@ -408,8 +418,13 @@ def mixed_run(config, server, envvars):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    stats = mixed.read(config.port, urls, seconds=config.mixed, warmup=config.mixed_warmup)
-    out, err = publisher.communicate(timeout=120)
+    try:
+        stats = mixed.read(config.port, urls, seconds=config.mixed, warmup=config.mixed_warmup)
+        out, err = publisher.communicate(timeout=120)
+    finally:
+        worker.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.wait(timeout=10)
     if publisher.returncode:
         fail(f"bench.mixed publish failed:\n{err[-3000:]}")
     stats["changes"] = json.loads(out.strip().splitlines()[-1])

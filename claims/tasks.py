@@ -11,3 +11,12 @@ def publish_scheduled(verdict_id, at):
     the schedule still stands)."""
     verdict = services.verdict_publish_scheduled(verdict_id=verdict_id, at=at)
     return verdict.pk if verdict else None
+
+
+@task()
+def refresh_aggregate(name):
+    """Count a site-wide aggregate again after a change (claims.selectors.Aggregates._stale)."""
+    from claims.selectors import Aggregates
+
+    Aggregates().refresh(name)
+    return name

@@ -73,6 +73,7 @@ When the shared cache is down every call answers as a miss (factcheck/cache_back
 rendered afresh, never served stale.
 """
 
+import contextvars
 import hashlib
 import logging
 import time
@@ -159,6 +160,18 @@ def depends_on(request, *tags):
     if found is None:
         found = request.cache_tags = set()
     found.update(tags)
+
+
+# Set per request by the middleware: whether the answer shows something provisional (a count served
+# as it was while a background job counts it again: claims.selectors.Aggregates), so not to be kept.
+_provisional = contextvars.ContextVar("factcheck_cache_provisional", default=None)
+
+
+def provisional():
+    """Say that the answer being rendered must not be stored in the page cache."""
+    found = _provisional.get()
+    if found is not None:
+        found.append(True)
 
 
 def tags_of(request):
@@ -258,8 +271,13 @@ class PublicCacheMiddleware:
             response = self.respond(request, entry)
             response["X-Cache"] = "hit"
             return response
-        response = self.get_response(request)
-        if self.storable(response):
+        marks = []
+        reset = _provisional.set(marks)
+        try:
+            response = self.get_response(request)
+        finally:
+            _provisional.reset(reset)
+        if self.storable(response) and not marks:
             tags = tags_of(request)
             found, _created = tokens(tags)
             # Stored only if no tag moved since the request began (a change that raced the render).

@@ -340,3 +340,100 @@ def test_a_claim_page_records_the_tags_of_everything_it_shows(site):
 def test_a_page_that_names_no_tag_depends_on_every_change(site):
     request = RequestFactory().get("/about/")
     assert page_cache.tags_of(request) == ("all",)
+
+
+# --- Site-wide counts that take long: served as they were while the queue counts them again ---------
+
+
+class Queue:
+    """Stands for claims.tasks.refresh_aggregate: records what is enqueued, runs nothing."""
+
+    def __init__(self, queued):
+        self.enqueue = queued.append
+
+
+@pytest.fixture
+def slow_counts(settings):
+    """Every site-wide count counts as slow (at a million claims they take 0.7-1.2 s each)."""
+    settings.AGGREGATE_BACKGROUND_SECONDS = 0
+    settings.AGGREGATE_STALE_SECONDS = 60
+
+
+def _topic_line(client, url="/"):
+    response = client.get(url)
+    body = response.content.decode()
+    start = body.index('href="/topics/economy/"')
+    return response, body[start : body.index("</li>", start)]
+
+
+def test_a_slow_count_is_served_as_it_was_while_the_queue_counts_it_again(
+    client, site, reviewer, committed, slow_counts, monkeypatch
+):
+    from claims import tasks
+
+    site["economy"].featured = True
+    site["economy"].save()
+    page_cache.bump(["claims"])
+    response, line = _topic_line(client)
+    assert "1 check" in line  # counted now: no earlier count to show
+    queued = []
+    refresh = tasks.refresh_aggregate
+    monkeypatch.setattr(tasks, "refresh_aggregate", Queue(queued))  # a worker that has not run yet
+    new = make_verdict(Verdict.Status.DRAFT, slug="z", title="Wages rose", claimant=site["ada"])
+    new.claim.topics.add(site["economy"])
+    committed(_publish, verdict=new, reviewer=reviewer)
+
+    response, line = _topic_line(client)
+    body = response.content.decode()
+    assert "Wages rose" in body  # the list of checks is read now: only the count waits
+    assert "1 check" in line
+    assert "topics" in queued and queued.count("topics") == 1
+    # Not kept in the page cache under the new version: the next reader gets a new page, and the
+    # count is queued once, not once per reader.
+    response, line = _topic_line(client)
+    assert response["X-Cache"] == "miss"
+    assert queued.count("topics") == 1
+
+    # The worker counts again; the next page shows the new count and is kept.
+    for name in set(queued):
+        refresh.func(name)
+    response, line = _topic_line(client)
+    assert "2 checks" in line
+    assert client.get("/")["X-Cache"] == "hit"
+
+
+def test_a_slow_count_is_never_older_than_the_bound(
+    client, site, reviewer, committed, slow_counts, settings, monkeypatch
+):
+    from claims import tasks
+
+    site["economy"].featured = True
+    site["economy"].save()
+    page_cache.bump(["claims"])
+    _topic_line(client)
+    monkeypatch.setattr(tasks, "refresh_aggregate", Queue([]))  # no worker at all
+    settings.AGGREGATE_STALE_SECONDS = 0  # the last count is already too old to show
+    new = make_verdict(Verdict.Status.DRAFT, slug="z", title="Wages rose", claimant=site["ada"])
+    new.claim.topics.add(site["economy"])
+    committed(_publish, verdict=new, reviewer=reviewer)
+    _response, line = _topic_line(client)
+    assert "2 checks" in line
+
+
+def test_a_quick_count_is_always_made_at_once(client, site, reviewer, committed, monkeypatch):
+    """The default threshold (0.1 s): a site of this size counts in milliseconds, so a publish shows
+    in the counts on the next request and nothing is queued."""
+    from claims import tasks
+
+    site["economy"].featured = True
+    site["economy"].save()
+    page_cache.bump(["claims"])
+    _topic_line(client)
+    queued = []
+    monkeypatch.setattr(tasks, "refresh_aggregate", Queue(queued))
+    new = make_verdict(Verdict.Status.DRAFT, slug="z", title="Wages rose", claimant=site["ada"])
+    new.claim.topics.add(site["economy"])
+    committed(_publish, verdict=new, reviewer=reviewer)
+    _response, line = _topic_line(client)
+    assert "2 checks" in line
+    assert queued == []
