@@ -489,8 +489,14 @@ def check_targets(rows, previous, mixed=None, claims=0):
     for r in rows:
         if r["mode"] == "warm":
             add(f"warm {r['name']} >= 0.6x floor", r, ratio(r, "x_floor", 0.6), f"{r['x_floor']}x")
-    errors = sum(r["errors"] for r in rows)
-    checks.append({"target": "zero errors", "met": errors == 0, "figure": str(errors)})
+    # The references are not the site: stock DRF counts and serialises the whole table per request
+    # and runs past wrk's 10 s timeout at a million claims. Its errors are shown, not held against it.
+    errors = sum(r["errors"] for r in rows if r["name"] not in REFERENCES) + (mixed["errors"] if mixed else 0)
+    theirs = sum(r["errors"] for r in rows if r["name"] in REFERENCES)
+    figure = f"{errors}" + (f" (stock DRF, a reference: {theirs} timed out)" if theirs else "")
+    checks.append(
+        {"target": "zero errors (the site's endpoints and the mixed run)", "met": errors == 0, "figure": figure}
+    )
     if previous:
         mine = {(r["name"], r["mode"]): r["queries"] for r in rows}
         theirs = {(r["name"], r["mode"]): r["queries"] for r in previous["rows"]}
@@ -625,7 +631,7 @@ def main():
     (RESULTS / f"{stamp}.md").write_text(text)
     print(text)
     print(f"Written: bench/results/{stamp}.md and .json")
-    if any(r["errors"] for r in rows) or (mixed and mixed["errors"]):
+    if any(r["errors"] for r in rows if r["name"] not in REFERENCES) or (mixed and mixed["errors"]):
         sys.exit(1)
 
 
