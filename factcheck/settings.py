@@ -268,7 +268,7 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600, minimum=1)
 # many seconds or more to make is served as it was for at most AGGREGATE_STALE_SECONDS after a
 # change while a background job counts it again (claims.selectors.Aggregates; 0.7-1.2 s each at a
 # million claims). Quicker counts are always made at once.
-AGGREGATE_BACKGROUND_SECONDS = env_float("AGGREGATE_BACKGROUND_SECONDS", 0.1, minimum=0.0)
+AGGREGATE_BACKGROUND_SECONDS = env_float("AGGREGATE_BACKGROUND_SECONDS", 0.5, minimum=0.0)
 AGGREGATE_STALE_SECONDS = env_int("AGGREGATE_STALE_SECONDS", 60, minimum=0)
 # How far apart the clocks of the machines serving the site may be (seconds): an answer rendered this
 # close after a change to what it shows is served but not stored (factcheck/cache.py).

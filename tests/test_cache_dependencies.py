@@ -421,7 +421,7 @@ def test_a_slow_count_is_never_older_than_the_bound(
 
 
 def test_a_quick_count_is_always_made_at_once(client, site, reviewer, committed, monkeypatch):
-    """The default threshold (0.1 s): a site of this size counts in milliseconds, so a publish shows
+    """The default threshold (0.5 s): a site of this size counts in milliseconds, so a publish shows
     in the counts on the next request and nothing is queued."""
     from claims import tasks
 
