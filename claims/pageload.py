@@ -104,14 +104,14 @@ def load(slug, statuses, alias, corrections_newest_first=False):
     claim = _instance(Claim, claim_row, alias)
     verdict = _instance(Verdict, verdict_row, alias)
     _relate(claim, "claimant", _instance(Claimant, claimant_row, alias))
-    _relate_reverse(claim, "verdict", verdict)
+    _relate(claim, "verdict", verdict)
     _relate(verdict, "claim", claim)
     _relate(verdict, "rating", _instance(Rating, rating_row, alias))
     for field, user_row, profile_row in (("author", author, author_profile), ("reviewer", reviewer, reviewer_profile)):
         user = _instance(get_user_model(), user_row, alias)
         if user is not None:
             profile = _instance(StaffProfile, profile_row, alias)
-            _relate_reverse(user, "staff_profile", profile)
+            _relate(user, "staff_profile", profile)
             if profile is not None:
                 _relate(profile, "user", user)
         _relate(verdict, field, user)
@@ -158,12 +158,9 @@ def _value(field, value):
 
 
 def _relate(obj, name, related):
-    type(obj)._meta.get_field(name).set_cached_value(obj, related)
-
-
-def _relate_reverse(obj, name, related):
-    """A reverse one-to-one (claim.verdict, user.staff_profile), cached as select_related() caches
-    it: None when there is no row, so that reading it raises DoesNotExist as after the ORM's join."""
+    """Cache `related` as `obj.<name>`, as select_related() does, forward or reverse. On a reverse
+    one-to-one (claim.verdict, user.staff_profile) None means no row: reading it then raises
+    DoesNotExist, as after the ORM's join."""
     type(obj)._meta.get_field(name).set_cached_value(obj, related)
 
 
