@@ -101,4 +101,10 @@ def page_languages(request, codes=None):
 def context(request):
     """Context processor: `page_languages` for every page whose view does not set its own, worked
     out only if the page uses it (the admin's do not)."""
-    return {"page_languages": SimpleLazyObject(lambda: page_languages(request))}
+    return {"page_languages": SimpleLazyObject(lambda: page_languages(request)), "og_locale": og_locale}
+
+
+def og_locale(code=None):
+    """The Open Graph locale (language_TERRITORY) of a language, the current one by default."""
+    code = code or translation.get_language() or settings.LANGUAGE_CODE
+    return settings.OG_LOCALES.get(code) or f"{code}_{code.upper()}"

@@ -192,6 +192,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 # Adding a language: an entry here and its locale/<code>/LC_MESSAGES/django.po (README "Languages").
 LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian"))]
+# Open Graph names a locale as language_TERRITORY; a language missing here is written <code>_<CODE>
+# (ru_RU, de_DE), which is right for most, not for Ukrainian (uk_UA) or English.
+OG_LOCALES = {"en": "en_GB", "uk": "uk_UA"}
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

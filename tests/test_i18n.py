@@ -599,6 +599,13 @@ def test_a_new_language_needs_only_the_setting_to_get_its_addresses(client, ukra
     assert [code for code, _href in parsed.alternates] == ["en", "x-default", "uk", "ru"]
     assert ("uk", "/uk/claims/") in parsed.switcher
     assert "Русский" in response.content.decode()
+    # Open Graph's language_TERRITORY, made up for a language the settings do not name.
+    assert '<meta property="og:locale" content="ru_RU">' in response.content.decode()
+
+
+def test_open_graph_names_each_page_locale_with_its_territory(client, ukrainian_site):
+    assert '<meta property="og:locale" content="en_GB">' in client.get("/claims/").content.decode()
+    assert '<meta property="og:locale" content="uk_UA">' in client.get("/uk/claims/").content.decode()
 
 
 def test_nothing_names_ukrainian_outside_the_settings_and_its_catalogue():
@@ -614,7 +621,9 @@ def test_nothing_names_ukrainian_outside_the_settings_and_its_catalogue():
             if str(path.relative_to(ROOT)) in allowed:
                 continue
             for number, line in enumerate(path.read_text().splitlines(), 1):
-                if re.search(r"""["'/]uk["'/]""", line) and "LANGUAGES" not in line:
+                # The settings name each language in LANGUAGES and, where Open Graph needs its
+                # territory, in OG_LOCALES.
+                if re.search(r"""["'/]uk["'/]""", line) and not re.search(r"\b(LANGUAGES|OG_LOCALES)\b", line):
                     offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
 
