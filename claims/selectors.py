@@ -138,7 +138,7 @@ class Aggregates:
 
     def rating_counts(self):
         """{rating_id: published verdicts}. One query the first time."""
-        return self.get("ratings", lambda: _verdict_rating_counts(Verdict.objects.published()))
+        return self.get("ratings", SITE_WIDE["ratings"])
 
     def total(self):
         return sum(self.rating_counts().values())
@@ -150,7 +150,7 @@ class Aggregates:
 
     def topic_counts(self):
         """{topic_id: published claims}. One query the first time."""
-        return self.get("topics", _topic_counts)
+        return self.get("topics", SITE_WIDE["topics"])
 
     def topic_choices(self):
         """[(id, slug, name)] of topics with published claims, by name. One query the first time (and
@@ -159,11 +159,11 @@ class Aggregates:
 
     def languages(self):
         """Language codes of published claims, sorted. One query the first time."""
-        return self.get("languages", _languages)
+        return self.get("languages", SITE_WIDE["languages"])
 
     def claimant_suggestions(self):
         """Names of the claimants with the most published checks, by name. One query the first time."""
-        return self.get("claimant-suggestions", _claimant_suggestions)
+        return self.get("claimant-suggestions", SITE_WIDE["claimant-suggestions"])
 
     def count(self, key, queryset):
         """queryset.count(), kept until the next publish under `key` (the filters that made it)."""
@@ -186,17 +186,6 @@ def _verdict_rating_counts(verdicts):
     # From the verdicts alone: a published verdict always has its claim, so no join is needed.
     rows = verdicts.order_by().values_list("rating_id").annotate(n=Count("pk"))
     return dict(rows)
-
-
-# Site-wide aggregates that scan every published claim: served as they were while a background job
-# counts them again after a change, when counting took long (Aggregates._stale).
-LAST_KNOWN = "claims:aggregate:last:"
-SITE_WIDE = {
-    "ratings": lambda: _verdict_rating_counts(Verdict.objects.published()),
-    "topics": lambda: _topic_counts(),
-    "languages": lambda: _languages(),
-    "claimant-suggestions": lambda: _claimant_suggestions(),
-}
 
 
 def _topic_counts():
@@ -229,6 +218,17 @@ def _claimant_suggestions():
         .values("claimant_id")[:CLAIMANT_SUGGESTIONS]
     )
     return list(Claimant.objects.filter(pk__in=busiest).order_by("name").values_list("name", flat=True))
+
+
+# Site-wide aggregates that scan every published claim: served as they were while a background job
+# counts them again after a change, when counting took long (Aggregates._stale).
+LAST_KNOWN = "claims:aggregate:last:"
+SITE_WIDE = {
+    "ratings": lambda: _verdict_rating_counts(Verdict.objects.published()),
+    "topics": _topic_counts,
+    "languages": _languages,
+    "claimant-suggestions": _claimant_suggestions,
+}
 
 
 def latest_claims(limit=6):
